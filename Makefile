@@ -1,0 +1,54 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test lint format worker beat bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+# A first look: SQLite, tasks in-process, mail to the console and var/mail/ — unless
+# DATABASE_URL, REDIS_URL or EMAIL_URL say otherwise.
+run: export DEBUG ?= 1
+run: $(VENV)/.runtime-installed
+	mkdir -p var/mail
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --demo-users
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole suite against PostgreSQL and Redis, browser journeys included.
+test: $(VENV)/.dev-installed lint
+	@if command -v docker-compose >/dev/null 2>&1; then \
+		SECRET_KEY=only-for-validation docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"; \
+	else echo "docker-compose not installed: compose file not validated (CI installs it)"; fi
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: export REDIS_URL ?= redis://127.0.0.1:6379/0
+worker: $(VENV)/.runtime-installed
+	$(BIN)/celery -A portal worker --loglevel INFO
+
+beat: export REDIS_URL ?= redis://127.0.0.1:6379/0
+beat: $(VENV)/.runtime-installed
+	$(BIN)/celery -A portal beat --loglevel INFO --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

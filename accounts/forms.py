@@ -1,0 +1,45 @@
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+
+from accounts.models import display_name_validator
+from accounts.selectors import display_name_taken
+
+
+class SignupDetailsForm(forms.Form):
+    """What allauth's signup form asks beyond email and password (ACCOUNT_SIGNUP_FORM_CLASS).
+
+    The values are stored by `accounts.adapter.AccountAdapter.save_user`, in the same save that
+    creates the member, so a member never exists without a display name.
+    """
+
+    display_name = forms.CharField(
+        label="Display name",
+        max_length=30,
+        validators=[display_name_validator],
+        help_text="Shown next to everything you post. Choose a pseudonym: not your real name, and never your child's.",
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    agree_to_rules = forms.BooleanField(
+        label="I have read and agree to the community rules",
+        error_messages={"required": "Please agree to the community rules to join."},
+    )
+
+    field_order = ["email", "display_name", "password1", "password2", "agree_to_rules"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agree_to_rules"].help_text = format_html(
+            'Read the <a href="{}">community rules</a>.', reverse("community_rules")
+        )
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if "@" in name:
+            raise forms.ValidationError("A display name cannot be an email address.")
+        if display_name_taken(name):
+            raise forms.ValidationError("That display name is taken. Please choose another.")
+        return name
+
+    def signup(self, request, user):
+        """Required by allauth; the adapter has already stored everything."""

@@ -1,0 +1,94 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.roles import Role
+
+display_name_validator = RegexValidator(
+    r"^[\w][\w .\-]{1,28}[\w.]$",
+    "Use 3 to 30 letters, digits, spaces, dots, dashes or underscores.",
+)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member. Logs in with an email address that no other member ever sees.
+
+    Everywhere on the site a member is shown by `display_name`, a pseudonym, so that neither a
+    parent nor their child can be identified from what they post.
+    """
+
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(
+        max_length=30,
+        validators=[display_name_validator],
+        help_text="Shown next to everything you post. Not your real name, and not your child's.",
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Can log in to the admin site.")
+    date_joined = models.DateTimeField(default=timezone.now)
+    rules_accepted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("display_name"), name="accounts_user_display_name_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_full_name(self):
+        return self.display_name
+
+    def get_short_name(self):
+        return self.display_name
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """Names of the member's staff groups, read once per request."""
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, role: Role) -> bool:
+        return self.is_active and (self.is_superuser or role.value in self.role_names)
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.has_role(Role.MODERATOR)
+
+    @property
+    def is_editor(self) -> bool:
+        return self.has_role(Role.EDITOR)
+
+    @property
+    def is_medical_reviewer(self) -> bool:
+        return self.has_role(Role.MEDICAL_REVIEWER)

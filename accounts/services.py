@@ -1,0 +1,16 @@
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import Role
+
+
+@transaction.atomic
+def create_member(*, email: str, display_name: str, password: str, roles: tuple[Role, ...] = ()) -> User:
+    """A member whose email address is already verified (demo accounts, admin-made staff)."""
+    user = User.objects.create_user(email=email, password=password, display_name=display_name)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    if roles:
+        user.groups.add(*Group.objects.filter(name__in=[role.value for role in roles]))
+    return user

@@ -1,0 +1,90 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """The audit log is never changed or deleted, only added to."""
+
+
+class ModerationActionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("moderation actions cannot be updated")
+
+    def delete(self):
+        raise AppendOnlyError("moderation actions cannot be deleted")
+
+    def for_list(self):
+        return self.select_related("actor", "member", "target_type")
+
+
+class ModerationAction(models.Model):
+    """One entry of the audit log: who did what, to which target, why, and when.
+
+    Append-only: written once by `moderation.services.record_action`, never updated or deleted
+    (enforced here, in the queryset and in the admin).
+    """
+
+    class Action(models.TextChoices):
+        # Posts and stories
+        POST_APPROVE = "post.approve", "approved a post"
+        POST_HOLD = "post.hold", "held a post for review"
+        POST_HIDE = "post.hide", "hid a post"
+        POST_RESTORE = "post.restore", "restored a post"
+        POST_DELETE = "post.delete", "deleted a post"
+        POST_EDIT = "post.edit", "edited a post"
+        # Threads
+        THREAD_LOCK = "thread.lock", "locked a thread"
+        THREAD_UNLOCK = "thread.unlock", "unlocked a thread"
+        THREAD_PIN = "thread.pin", "pinned a thread"
+        THREAD_UNPIN = "thread.unpin", "unpinned a thread"
+        THREAD_MOVE = "thread.move", "moved a thread"
+        THREAD_RENAME = "thread.rename", "renamed a thread"
+        THREAD_SPLIT = "thread.split", "split a thread"
+        THREAD_DELETE = "thread.delete", "deleted a thread"
+        # Members
+        MEMBER_WARN = "member.warn", "warned a member"
+        MEMBER_SUSPEND = "member.suspend", "suspended a member"
+        MEMBER_UNSUSPEND = "member.unsuspend", "lifted a suspension"
+        MEMBER_BAN = "member.ban", "banned a member"
+        # Flags
+        FLAG_DISMISS = "flag.dismiss", "dismissed flags"
+        # Strep-exposure alerts
+        REPORT_APPROVE = "report.approve", "approved an exposure report"
+        REPORT_REJECT = "report.reject", "rejected an exposure report"
+        CONTACT_VERIFY = "contact.verify", "verified a school contact"
+        CONTACT_REVOKE = "contact.revoke", "revoked a school contact"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_actions"
+    )
+    action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
+    # The member the action concerns (an author, a suspended member), for filtering by member.
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    target_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    # What the target was, in words, at the time: it survives the target's deletion.
+    target_description = models.CharField(max_length=300, blank=True)
+    reason = models.TextField(blank=True)
+
+    objects = ModerationActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.actor or 'system'} {self.get_action_display()} ({self.target_description})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("moderation actions cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("moderation actions cannot be deleted")

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from portal import views
+from portal.sitemaps import sitemaps
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("search/", views.search, name="search"),
+    path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
+    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path(
+        "community-rules/",
+        TemplateView.as_view(template_name="pages/community_rules.html"),
+        name="community_rules",
+    ),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="portal/robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+    path("articles/", include("articles.urls")),
+    path("community/", include("community.urls")),
+    path("moderation/", include("moderation.urls")),
+    path("alerts/", include("alerts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,46 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal import healthz as health
+from portal.hooks import app_hooks
+from portal.search import clean_query
+
+
+@require_GET
+def home(request):
+    sections = [section for home_section in app_hooks("sections", "home_section") if (section := home_section(request))]
+    return render(request, "portal/home.html", {"sections": sections})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    ok, status = health.check()
+    return JsonResponse({"status": "ok" if ok else "degraded", **status}, status=200 if ok else 503)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with an expired session or a missing token.
+
+    Nothing the person typed is lost: the page shows the text fields back (never passwords),
+    ready to copy into the form again.
+    """
+    typed = {
+        name: value
+        for name, value in request.POST.items()
+        if value.strip() and name != "csrfmiddlewaretoken" and "password" not in name and "token" not in name
+    }
+    return render(request, "portal/csrf_failure.html", {"typed": typed}, status=403)
+
+
+@require_GET
+def search(request):
+    query = clean_query(request.GET.get("q", ""))
+    sections = [search_app(query, user=request.user) for search_app in app_hooks("search", "search")] if query else []
+    return render(
+        request,
+        "portal/search.html",
+        {"query": query, "sections": sections, "found": any(section.results for section in sections)},
+    )

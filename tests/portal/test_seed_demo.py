@@ -1,0 +1,37 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+DEMO_EMAILS = {"parent@example.org", "moderator@example.org", "editor@example.org", "reviewer@example.org"}
+
+
+def test_demo_users_are_created_once_with_the_given_password(settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PASSWORD", "demo pass phrase 12")
+    out = io.StringIO()
+    call_command("seed_demo", "--demo-users", stdout=out)
+    call_command("seed_demo", "--demo-users", stdout=out)
+    assert set(User.objects.values_list("email", flat=True)) == DEMO_EMAILS
+    assert User.objects.get(email="moderator@example.org").is_moderator
+    assert User.objects.get(email="reviewer@example.org").is_medical_reviewer
+    assert User.objects.get(email="parent@example.org").check_password("demo pass phrase 12")
+
+
+def test_a_generated_password_is_printed_when_none_is_given(settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    out = io.StringIO()
+    call_command("seed_demo", "--demo-users", stdout=out)
+    password = out.getvalue().split("Demo password for new demo accounts: ")[1].split()[0]
+    assert User.objects.get(email="editor@example.org").check_password(password)
+
+
+def test_demo_users_are_refused_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refused when DEBUG is off"):
+        call_command("seed_demo", "--demo-users", stdout=io.StringIO())
+    assert not User.objects.exists()
