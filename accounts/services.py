@@ -8,8 +8,12 @@ from accounts.roles import Role
 
 @transaction.atomic
 def create_member(*, email: str, display_name: str, password: str, roles: tuple[Role, ...] = ()) -> User:
-    """A member whose email address is already verified (demo accounts, admin-made staff)."""
-    user = User.objects.create_user(email=email, password=password, display_name=display_name)
+    """A member whose email address is already verified (demo accounts, admin-made staff).
+
+    Editors and medical reviewers work in the admin site, so they get `is_staff`.
+    """
+    needs_admin = bool({Role.EDITOR, Role.MEDICAL_REVIEWER} & set(roles))
+    user = User.objects.create_user(email=email, password=password, display_name=display_name, is_staff=needs_admin)
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     if roles:
         user.groups.add(*Group.objects.filter(name__in=[role.value for role in roles]))
