@@ -2,6 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
+from accounts.services import grant_roles
 
 DEFAULT_PASSWORD = "a long demo passphrase 42"
 
@@ -25,6 +26,4 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(user, create, extracted, **kwargs):
         if create and extracted:
-            from django.contrib.auth.models import Group
-
-            user.groups.add(*Group.objects.filter(name__in=[role.value for role in extracted]))
+            grant_roles(user=user, roles=tuple(extracted))
