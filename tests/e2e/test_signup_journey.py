@@ -16,7 +16,7 @@ def fill_signup(page, *, email, display_name, password=PASSWORD):
     page.goto("/accounts/signup/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Display name").fill(display_name)
-    page.get_by_label("Password:", exact=True).fill(password)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Password (again)").fill(password)
     page.get_by_label("I have read and agree to the community rules").check()
     page.get_by_role("button", name="Sign Up").click()
