@@ -43,3 +43,26 @@ class SignupDetailsForm(forms.Form):
 
     def signup(self, request, user):
         """Required by allauth; the adapter has already stored everything."""
+
+
+class DisplayNameForm(forms.Form):
+    display_name = SignupDetailsForm.base_fields["display_name"]
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if "@" in name:
+            raise forms.ValidationError("A display name cannot be an email address.")
+        if display_name_taken(name, exclude_pk=self.user.pk):
+            raise forms.ValidationError("That display name is taken. Please choose another.")
+        return name
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand: my account is deleted for good, and my posts stay under “Former member”",
+        error_messages={"required": "Tick the box to confirm you want to delete your account."},
+    )

@@ -1,9 +1,11 @@
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
+from portal.hooks import app_hooks
 
 
 @transaction.atomic
@@ -23,3 +25,51 @@ def grant_roles(*, user: User, roles: tuple[Role, ...]) -> None:
     # get_or_create: the groups come from a data migration, but a flushed or hand-edited
     # database must not silently leave a moderator without their role.
     user.groups.add(*(Group.objects.get_or_create(name=role.value)[0] for role in roles))
+
+
+def change_display_name(*, user: User, display_name: str) -> User:
+    user.display_name = display_name
+    user.full_clean(exclude=["password", "email"])
+    user.save(update_fields=["display_name"])
+    return user
+
+
+def export_member_data(*, user: User) -> dict:
+    """Everything the portal holds about a member, in one readable document."""
+    data = {
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "community_rules_accepted_at": user.rules_accepted_at.isoformat() if user.rules_accepted_at else None,
+            "email_addresses": [
+                {"email": address.email, "verified": address.verified, "primary": address.primary}
+                for address in EmailAddress.objects.filter(user=user)
+            ],
+            "roles": sorted(user.role_names),
+        }
+    }
+    for export in app_hooks("member_data", "export_member_data"):
+        data.update(export(user=user))
+    return data
+
+
+@transaction.atomic
+def delete_account(*, user: User) -> None:
+    """Erase a member's personal details; what they posted stays, under "Former member N".
+
+    The row is kept (posts point at it) but can never log in again, and its email address is
+    free for a new account. Changing the password hash ends every other session of the member.
+    """
+    for erase in app_hooks("member_data", "erase_member"):
+        erase(user=user)
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    user.groups.clear()
+    user.email = f"deleted-{user.pk}@invalid.invalid"
+    user.display_name = f"Former member {user.pk}"
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.rules_accepted_at = None
+    user.set_unusable_password()
+    user.save()

@@ -6,7 +6,9 @@ Each feature app may define, by convention:
 - `<app>/search.py: search(query, *, user) -> SearchSection` — its part of `/search/`;
 - `<app>/seed.py: seed(*, stdout)` — its idempotent demo content for `seed_demo`;
 - `<app>/sitemaps.py: sitemaps` — a dict of Sitemap classes for `/sitemap.xml`;
-- `<app>/schedule.py: BEAT_SCHEDULE` — its periodic tasks for celery beat.
+- `<app>/schedule.py: BEAT_SCHEDULE` — its periodic tasks for celery beat;
+- `<app>/member_data.py: export_member_data(*, user) -> dict` and `erase_member(*, user)` — its part of a
+  member's data export and of erasing a deleted account's personal data.
 The order below is the order on the page and in seeding.
 """
 
