@@ -52,3 +52,7 @@ beat: $(VENV)/.runtime-installed
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache
+
+# Benchmarks (not tests): `make bench` or `make bench BENCH_ARGS=--quick`. Needs PostgreSQL, Redis, wrk.
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench $(BENCH_ARGS)

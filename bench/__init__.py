@@ -1,0 +1,1 @@
+"""The benchmark harness (`make bench`). Not tests: it measures; see bench/README.md."""

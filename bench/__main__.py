@@ -1,0 +1,154 @@
+"""`python -m bench [--quick]` — build the data set once, then measure (see bench/README.md)."""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOG_DIR = ROOT / "var" / "bench"
+
+
+def bench_environment(*, quick: bool, port: int) -> dict[str, str]:
+    database = "portal_bench_quick" if quick else "portal_bench"
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{database}"),
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    member: bool = False
+
+
+def pages() -> list[Page]:
+    """The pages of issue 7, each resolved against the data set."""
+    return [Page("home", "/")]
+
+
+def ensure_database(url: str) -> None:
+    import environ
+    import psycopg2
+
+    config = environ.Env.db_url_config(url)
+    try:
+        connection = psycopg2.connect(
+            dbname="postgres", user=config["USER"], host=config["HOST"], port=config["PORT"] or 5432, connect_timeout=3
+        )
+    except psycopg2.OperationalError as error:
+        raise SystemExit(f"PostgreSQL is not reachable ({error}).") from error
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    connection.close()
+
+
+def member_cookie() -> str:
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.filter(email__endswith="@bench.invalid").order_by("pk").first())
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def queries_per_request(path: str, cookie: str | None) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if cookie:
+        client.cookies.load(cookie)
+    client.get(path)  # warm: first-request work is not the steady state
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path)
+    assert response.status_code == 200, f"{path} answered {response.status_code}"
+    return len(context.captured_queries)
+
+
+def measure_web(*, seconds: int, warmup: int, port: int, env: dict, say) -> tuple[str, dict]:
+    from bench import report, server, wrk
+
+    cookie = member_cookie()
+    measured: dict[str, dict] = {}
+    with server.gunicorn(port=port, env=env, log_path=LOG_DIR / "gunicorn.log") as base:
+        runs = [Page("floor", "/bench/floor/"), *pages(), Page("floor (again)", "/bench/floor/")]
+        for page in runs:
+            headers = {"Cookie": cookie} if page.member else {}
+            wrk.run(base + page.path, seconds=warmup, headers=headers)
+            result = wrk.run(base + page.path, seconds=seconds, headers=headers)
+            queries = queries_per_request(page.path, cookie if page.member else None)
+            measured[page.name] = {"result": result, "queries": queries, "page": page}
+            say(f"  {page.name}: {result.requests_per_second:.0f} req/s, p99 {result.p99_ms:.1f} ms, {queries} queries")
+    floor = statistics.mean([measured["floor"]["result"].requests_per_second,
+                             measured["floor (again)"]["result"].requests_per_second])  # fmt: skip
+    rows = []
+    for name, item in measured.items():
+        result = item["result"]
+        rows.append([name, f"`{item['page'].path}`" + (" (member)" if item["page"].member else ""),
+                     f"{result.requests_per_second:,.0f}", f"{result.p50_ms:.1f}", f"{result.p99_ms:.1f}",
+                     item["queries"], f"{result.requests_per_second / floor:.2f}", result.errors])  # fmt: skip
+    text = report.table(["page", "path", "req/s", "p50 ms", "p99 ms", "queries", "ratio to floor", "errors"], rows)
+    text += f"\n\nwrk -t2 -c16, {warmup} s warm-up then {seconds} s per page; floor = mean of first and last run."
+    return text, {"floor": floor, **measured}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller data set and shorter runs (< 3 minutes)")
+    parser.add_argument("--port", type=int, default=8765)
+    options = parser.parse_args(argv)
+
+    from bench import wrk
+
+    wrk.require_wrk()
+    env = bench_environment(quick=options.quick, port=options.port)
+    os.environ.update(env)
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    ensure_database(env["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench import dataset, report
+
+    def say(message: str) -> None:
+        print(message, flush=True)
+
+    started = time.monotonic()
+    say("Preparing the database and static files")
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    sizes = dataset.QUICK if options.quick else dataset.FULL
+    dataset.build(sizes, say=say)
+
+    seconds, warmup = (3, 1) if options.quick else (10, 2)
+    say("Web pages")
+    web_text, _ = measure_web(seconds=seconds, warmup=warmup, port=options.port, env=env, say=say)
+
+    latest = report.write([("Web pages", web_text)], mode="quick" if options.quick else "full")
+    say("\n" + latest)
+    say(f"Written to {report.RESULTS.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
