@@ -119,3 +119,13 @@ def test_two_factor_setup_asks_for_the_password_again_then_offers_totp(client):
     response = client.get(activate)
     assert response.status_code == 200
     assert "Authenticator code" in response.content.decode()
+
+
+def test_repeated_failed_logins_are_rate_limited(client):
+    UserFactory(email="target@example.org")
+    answers = [
+        client.post(reverse("account_login"), {"login": "target@example.org", "password": f"guess {n}"})
+        for n in range(6)
+    ]
+    assert [a.status_code for a in answers[:5]] == [200] * 5
+    assert "Too many failed login attempts. Try again later." in answers[5].content.decode()

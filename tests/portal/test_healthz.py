@@ -8,7 +8,7 @@ from portal.celery import app as celery_app
 def point_cache_and_broker_at(settings, url):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "portal.cache.OutageTolerantRedisCache",
             "LOCATION": url,
             "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
         }
