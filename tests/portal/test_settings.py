@@ -21,6 +21,7 @@ TEST_RUN_VARIABLES = {
     "DJANGO_SETTINGS_MODULE",
     "CELERY_BROKER_URL",
     "EMAIL_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser fixture for Playwright
 }
 
 
