@@ -56,7 +56,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -185,6 +184,8 @@ LOGIN_URL = "account_login"
 
 # --- Internationalisation -------------------------------------------------------------------
 
+# Pages are in English. Spanish is offered for alert emails, chosen per subscriber
+# (translation.override at send time), so no LocaleMiddleware: a page never varies by browser.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = "UTC"

@@ -83,3 +83,8 @@ def test_robots_and_sitemap(client):
     assert robots.status_code == 200 and "Disallow: /moderation/" in robots.content.decode()
     sitemap = client.get("/sitemap.xml")
     assert sitemap.status_code == 200 and b"/about/" in sitemap.content
+
+
+def test_pages_stay_in_english_whatever_the_browser_asks(client):
+    html = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Sign In" in html and "Iniciar sesión" not in html
