@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything that reads the session or cookies: a cached anonymous page skips them.
+    "portal.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +116,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+# Whole anonymous pages kept in the cache (portal/pagecache.py). Tests turn it off except where
+# they test it, so feature tests see each view's own behaviour and queries.
+PAGE_CACHE_ENABLED = True
 
 # Sessions are stored in the database; the cache only speeds them up.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -4,19 +4,21 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from portal import views
+from portal.pagecache import cache_anonymous_page
 from portal.sitemaps import sitemaps
+
+
+def static_page(template_name):
+    return cache_anonymous_page(TemplateView.as_view(template_name=template_name), timeout=3600)
+
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("search/", views.search, name="search"),
-    path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
-    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
-    path(
-        "community-rules/",
-        TemplateView.as_view(template_name="pages/community_rules.html"),
-        name="community_rules",
-    ),
+    path("about/", static_page("pages/about.html"), name="about"),
+    path("privacy/", static_page("pages/privacy.html"), name="privacy"),
+    path("community-rules/", static_page("pages/community_rules.html"), name="community_rules"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "robots.txt",

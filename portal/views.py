@@ -5,10 +5,12 @@ from django.views.decorators.http import require_GET
 
 from portal import healthz as health
 from portal.hooks import app_hooks
+from portal.pagecache import cache_anonymous_page
 from portal.search import clean_query
 
 
 @require_GET
+@cache_anonymous_page
 def home(request):
     sections = [section for home_section in app_hooks("sections", "home_section") if (section := home_section(request))]
     return render(request, "portal/home.html", {"sections": sections})

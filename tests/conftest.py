@@ -57,6 +57,7 @@ def _test_defaults(settings):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PAGE_CACHE_ENABLED = False  # tests/portal/test_pagecache.py turns it on
     # Tasks run in-process unless a test starts a real worker (`celery_worker`).
     celery_app.conf.task_always_eager = True
     cache.clear()

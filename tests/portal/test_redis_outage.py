@@ -18,6 +18,7 @@ def redis_stopped(settings, private_redis):
             "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
         }
     }
+    settings.PAGE_CACHE_ENABLED = True
     private_redis.stop()
 
 
