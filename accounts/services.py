@@ -1,5 +1,6 @@
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -73,3 +74,10 @@ def delete_account(*, user: User) -> None:
     user.rules_accepted_at = None
     user.set_unusable_password()
     user.save()
+    end_sessions(user=user)
+
+
+def end_sessions(*, user: User) -> None:
+    """Log a member out everywhere (suspension, deletion)."""
+    for session in UserSession.objects.purge_and_list(user):
+        session.end()

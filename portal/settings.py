@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",  # lists a member's sessions, so a suspension or deletion can end them
     "csp",
     "portal",
     "accounts",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -184,9 +186,21 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PANDAS Parent Network] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+USERSESSIONS_TRACK_ACTIVITY = False  # record sessions at login only: no write per request
 MFA_TOTP_ISSUER = "PANDAS Parent Network"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
+
+# --- Moderation -----------------------------------------------------------------------------
+
+# A new member's first posts wait for a moderator's approval.
+MODERATION_HOLD_FIRST_POSTS = env.int("MODERATION_HOLD_FIRST_POSTS", default=2)
+# (count, seconds) pairs per action; a member's first week is stricter.
+MODERATION_RATE_LIMITS = {
+    "member": {"post": [(5, 60), (60, 3600)], "thread": [(10, 86400)]},
+    "new_member": {"post": [(2, 60), (20, 3600)], "thread": [(3, 86400)]},
+}
+MODERATION_AUTO_HIDE_FLAGS = 3
 
 # --- Internationalisation -------------------------------------------------------------------
 
