@@ -1,0 +1,201 @@
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+
+from articles.querysets import ArticleQuerySet
+
+REVIEW_INTERVAL = timedelta(days=365)
+# How far ahead an upcoming review counts as "due" (in the weekly email and on the page).
+REVIEW_DUE_WINDOW = timedelta(days=30)
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first in the filter.")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Article(models.Model):
+    """An educational article. `body` is Markdown; `body_html`, `body_text`, `toc` and
+    `reading_minutes` are derived from it once, on save, by `articles.services`."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    class Audience(models.TextChoices):
+        PARENTS = "parents", "Parents"
+        SCHOOLS = "schools", "Schools"
+        CLINICIANS = "clinicians", "Clinicians"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="The article's address: /articles/<slug>/.")
+    summary = models.TextField(max_length=600, help_text="One or two plain sentences, shown in lists and search.")
+    body = models.TextField(
+        help_text="Markdown. Use ## and ### for sections (they make the table of contents) and cite the "
+        "references below as [1], [2] or [1][3]."
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    body_text = models.TextField(blank=True, editable=False)
+    toc = models.JSONField(default=list, blank=True, editable=False)
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PARENTS)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The latest review, kept by services.record_review so a page reads it with one join.
+    last_review = models.ForeignKey(
+        "Review", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    review_due = models.DateField(
+        null=True, blank=True, help_text="Set to 12 months after each review; bring it forward if the evidence moves."
+    )
+    # Kept current by a PostgreSQL trigger (migration 0002), so bulk updates stay searchable too.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="articles_status_published"),
+            # Created on PostgreSQL only (migration 0002).
+            GinIndex(fields=["search_vector"], name="articles_search_vector_gin"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def toc_sections(self) -> list[dict]:
+        """The table of contents as h2 entries, each with its h3 entries as children."""
+        sections: list[dict] = []
+        for entry in self.toc:
+            if entry["level"] == 3 and sections:
+                sections[-1]["children"].append(entry)
+            else:
+                sections.append({**entry, "children": []})
+        return sections
+
+    def review_is_due(self, today: date | None = None) -> bool:
+        today = today or date.today()
+        return self.review_due is not None and self.review_due <= today + REVIEW_DUE_WINDOW
+
+
+class Reference(models.Model):
+    """A source, cited from the body as [position]."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField(help_text="Cited in the body as [this number].")
+    authors = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=400)
+    journal = models.CharField("journal or publisher", max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    doi = models.CharField("DOI", max_length=100, blank=True, help_text="Like 10.1176/ajp.155.2.264")
+    pmid = models.CharField("PMID", max_length=12, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="articles_reference_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"[{self.position}] {self.title}"
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def best_url(self) -> str:
+        return self.doi_url or self.pubmed_url or self.url
+
+    def as_snapshot(self) -> dict:
+        return {name: getattr(self, name) for name in REFERENCE_FIELDS}
+
+
+REFERENCE_FIELDS = ["position", "authors", "title", "journal", "year", "doi", "pmid", "url"]
+
+
+class Review(models.Model):
+    """A medical reviewer's sign-off on an article, written by services.record_review."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="article_reviews")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+    notes = models.TextField(blank=True, help_text="What was checked. Seen by editors and reviewers only.")
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.article} reviewed by {self.reviewer} on {self.reviewed_at:%Y-%m-%d}"
+
+
+class Revision(models.Model):
+    """A snapshot of an article's content after a change: who, when, which fields changed."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_fields = models.JSONField(default=list)
+    snapshot = models.JSONField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.article} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReviewDigest(models.Model):
+    """One row per week the review-due email went out: a task that runs twice sends once."""
+
+    week_start = models.DateField(unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    article_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Review digest of the week of {self.week_start}"
