@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from articles.forms import ArticleFilterForm
 from articles.models import Article, Category
+from portal.pagecache import cache_anonymous_page
 
 PAGE_SIZE = 10
 # Keeps JSON-LD inert inside <script>: no "</script>", no HTML comment or entity can form.
@@ -16,6 +17,7 @@ _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u
 
 
 @require_GET
+@cache_anonymous_page
 def article_list(request):
     categories = list(Category.objects.all())
     form = ArticleFilterForm(request.GET or None, categories=categories)
@@ -36,6 +38,7 @@ def article_list(request):
 
 
 @require_GET
+@cache_anonymous_page
 def article_detail(request, slug):
     user = request.user
     article = Article.objects.readable_by(user).for_page().filter(slug=slug).first()

@@ -31,6 +31,7 @@ BENCH_PASSWORD = "bench member passphrase"  # noqa: S105 — bench-only accounts
 
 def build(sizes: Sizes, *, say) -> None:
     build_members(sizes, say=say)
+    build_articles(sizes, say=say)
 
 
 def build_members(sizes: Sizes, *, say) -> None:
@@ -50,3 +51,35 @@ def build_members(sizes: Sizes, *, say) -> None:
     EmailAddress.objects.bulk_create(
         EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
     )
+
+
+def build_articles(sizes: Sizes, *, say) -> None:
+    """The eight real articles, then variants of them (with their references) up to the size."""
+    import io
+
+    from articles import seed, services
+    from articles.models import Article
+
+    seed.seed(stdout=io.StringIO())
+    have = Article.objects.count()
+    if have >= sizes.articles:
+        return
+    say(f"articles: adding {sizes.articles - have}")
+    originals = list(Article.objects.filter(slug__in=[p.stem for p in seed.CONTENT_DIR.glob("*.md")]))
+    editor, reviewer = seed._staff(*seed.EDITOR), seed._staff(*seed.REVIEWER)
+    for n in range(have, sizes.articles):
+        original = originals[n % len(originals)]
+        front, body = seed.parse(seed.CONTENT_DIR / f"{original.slug}.md")
+        article = services.create_article(
+            editor=editor,
+            title=f"{original.title} ({n})",
+            slug=f"{original.slug}-{n}",
+            summary=original.summary,
+            body=body,
+            category=original.category,
+            audience=original.audience,
+            tags=front.get("tags", []),
+            references=[seed._reference(ref) for ref in front.get("references", [])],
+        )
+        services.record_review(reviewer=reviewer, article=article)
+        services.publish_article(editor=editor, article=article)
