@@ -1,0 +1,66 @@
+"""Who may do what in the community — one place, so moderation (suspensions, bans) extends it here."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from moderation import policy
+
+
+class NotAllowed(PermissionDenied):
+    """A community action refused, with the reason in the member's words."""
+
+
+def is_moderator(user) -> bool:
+    return bool(user.is_authenticated and user.is_moderator)
+
+
+def can_post(user) -> bool:
+    """May this person write at all (threads, replies, stories, reactions)? Suspended members may not."""
+    return bool(user.is_authenticated and user.is_active and not policy.is_suspended(user))
+
+
+def suspension_message(suspension) -> str:
+    if suspension.is_ban:
+        return f"Your account can no longer post. Reason: {suspension.reason}"
+    until = f"{timezone.localtime(suspension.ends_at):%d %B %Y, %H:%M} UTC"
+    return f"Your account is suspended until {until}: you can read but not post. Reason: {suspension.reason}"
+
+
+def require_can_post(user) -> None:
+    if not user.is_authenticated:
+        raise NotAllowed("Please log in to post.")
+    suspension = policy.active_suspension(user)
+    if suspension:
+        raise NotAllowed(suspension_message(suspension))
+    if not can_post(user):
+        raise NotAllowed("Your account cannot post.")
+
+
+def require_moderator(user) -> None:
+    if not is_moderator(user):
+        raise NotAllowed("Only moderators can do that.")
+
+
+def check_pace(user, action: str) -> None:
+    """Raise NotAllowed (with when to try again) if `user` is writing too fast; `action` is "thread" or
+    "post". The limits are moderation's (settings.MODERATION_RATE_LIMITS); the compose forms keep the text."""
+    written = user.threads if action == "thread" else user.community_posts
+    recent = list(
+        written.filter(created_at__gte=timezone.now() - timedelta(days=1)).values_list("created_at", flat=True)
+    )
+    try:
+        policy.check_rate_limit(author=user, action=action, recent=recent)
+    except policy.RateLimited as limited:
+        raise NotAllowed(limited.message) from None
+
+
+def hold_reason(user, text: str) -> str:
+    """Why a new post should wait for a moderator before it appears ("" = publish now): a new
+    member's first posts and posts with watched words (moderation's rules)."""
+    return policy.hold_reason(author=user, text=text, earlier_posts=user.community_posts.count())
+
+
+def can_edit(user, post) -> bool:
+    return can_post(user) and (post.author_id == user.pk or is_moderator(user))
