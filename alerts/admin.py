@@ -1,0 +1,163 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from alerts import services
+from alerts.imports import COLUMNS, import_schools
+from alerts.models import Alert, Delivery, ExposureReport, School, SchoolContact, Subscription
+
+
+class SchoolImportForm(forms.Form):
+    file = forms.FileField(required=False, help_text="CSV with a header row: " + ", ".join(COLUMNS))
+    text = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "city", "region", "district", "return_rule", "allow_classroom_scope"]
+    list_filter = ["return_rule", "allow_classroom_scope", "country"]
+    search_fields = ["name", "city", "district", "postal_code"]
+    prepopulated_fields = {"slug": ["name", "city"]}
+    change_list_template = "alerts/admin/school_changelist.html"
+
+    def get_urls(self):
+        return [
+            path("import-csv/", self.admin_site.admin_view(self.import_csv), name="alerts_school_import"),
+            *super().get_urls(),
+        ]
+
+    def import_csv(self, request):
+        """Upload → dry-run preview with per-row errors → import (the file travels in a hidden field)."""
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Import schools"}
+        form = SchoolImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            text = upload.read().decode("utf-8-sig", errors="replace") if upload else form.cleaned_data["text"]
+            confirm = "import" in request.POST and not upload
+            result = import_schools(text=text, dry_run=not confirm)
+            if confirm and result.ok:
+                self.message_user(
+                    request, f"Imported: {result.created} created, {result.updated} updated.", messages.SUCCESS
+                )
+                return redirect("admin:alerts_school_changelist")
+            context.update(result=result, form=SchoolImportForm(initial={"text": text}))
+        else:
+            context["form"] = form
+        return TemplateResponse(request, "alerts/admin/school_import.html", context)
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["id", "school", "role", "delivery", "language", "status", "confirmed_at"]
+    list_filter = ["status", "delivery", "language", "role"]
+    search_fields = ["email", "school__name"]
+    list_select_related = ["school"]
+    raw_id_fields = ["school"]
+    readonly_fields = ["created_at", "confirmed_at", "confirmed_ip", "unsubscribed_at", "suppressed_at"]
+
+
+@admin.register(SchoolContact)
+class SchoolContactAdmin(admin.ModelAdmin):
+    list_display = ["user", "school", "role_at_school", "status", "requested_at", "verified_by"]
+    list_filter = ["status"]
+    list_select_related = ["user", "school", "verified_by"]
+    raw_id_fields = ["user", "school"]
+    readonly_fields = ["status", "verified_at", "verified_by"]
+    actions = ["verify", "revoke"]
+
+    @admin.action(description="Verify the selected school contacts")
+    def verify(self, request, queryset):
+        for contact in queryset:
+            services.verify_contact(contact=contact, moderator=request.user)
+        self.message_user(request, f"{queryset.count()} contact(s) verified.")
+
+    @admin.action(description="Revoke the selected school contacts")
+    def revoke(self, request, queryset):
+        for contact in queryset:
+            services.revoke_contact(contact=contact, moderator=request.user)
+        self.message_user(request, f"{queryset.count()} contact(s) revoked.")
+
+
+@admin.register(ExposureReport)
+class ExposureReportAdmin(admin.ModelAdmin):
+    list_display = ["id", "school", "kind", "scope", "window_start", "window_end", "status", "reporter", "created_at"]
+    list_filter = ["status", "kind", "scope", "by_verified_contact"]
+    list_select_related = ["school", "reporter"]
+    raw_id_fields = ["school", "reporter", "reviewed_by", "alert"]
+    readonly_fields = ["status", "reviewed_by", "reviewed_at", "alert", "by_verified_contact", "contacts_notified_at"]
+    actions = ["approve", "reject"]
+
+    @admin.action(description="Approve the selected reports (alerts subscribers)")
+    def approve(self, request, queryset):
+        done = 0
+        for report in queryset.filter(status=ExposureReport.Status.PENDING):
+            try:
+                services.approve_report(report=report, moderator=request.user)
+                done += 1
+            except services.InvalidReportState as error:
+                self.message_user(request, str(error), messages.WARNING)
+        self.message_user(request, f"{done} report(s) approved.")
+
+    @admin.action(description="Reject the selected reports")
+    def reject(self, request, queryset):
+        done = 0
+        for report in queryset.filter(status=ExposureReport.Status.PENDING):
+            services.reject_report(report=report, moderator=request.user)
+            done += 1
+        self.message_user(request, f"{done} report(s) rejected.")
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    """The audit of each alert: reporters and approvers are on its reports; counts come from deliveries."""
+
+    list_display = [
+        "id",
+        "school",
+        "scope",
+        "kind",
+        "iso_week",
+        "report_count",
+        "audience_size",
+        "sent",
+        "failed",
+        "suppressed",
+        "created_at",
+        "planned_at",
+    ]
+    list_select_related = ["school"]
+    readonly_fields = [f.name for f in Alert._meta.fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_delivery_counts()
+
+    @admin.display(ordering="sent_count")
+    def sent(self, alert):
+        return alert.sent_count
+
+    @admin.display(ordering="failed_count")
+    def failed(self, alert):
+        return alert.failed_count
+
+    @admin.display(ordering="suppressed_count")
+    def suppressed(self, alert):
+        return alert.suppressed_count
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["id", "alert", "subscription_id", "status", "attempts", "last_error_code", "updated_at"]
+    list_filter = ["status"]
+    list_select_related = ["alert__school"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,48 @@
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from alerts.models import Alert, School
+
+
+class SchoolAlertsFeed(Feed):
+    """A school's weekly report counts. Dated by ISO week, never by the exposure's exact days."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug):
+        return get_object_or_404(School, slug=slug)
+
+    def title(self, school):
+        return f"Strep-exposure alerts: {school.name}"
+
+    def link(self, school):
+        return school.get_absolute_url()
+
+    def subtitle(self, school):
+        return f"Weekly counts of strep-exposure reports at {school.name}, {school.city}."
+
+    def items(self, school):
+        return list(Alert.objects.filter(school=school).weekly_counts()[:20])
+
+    def item_title(self, week):
+        reports = "report" if week["reports"] == 1 else "reports"
+        return f"Week {week['iso_year']}-W{week['iso_week']:02d}: {week['reports']} {reports}"
+
+    def item_description(self, week):
+        return "Watch for sore throat, fever or rash, and for a child with PANDAS/PANS for sudden behaviour changes."
+
+    def item_link(self, week):
+        return f"/alerts/schools/{week['school__slug']}/#week-{week['iso_year']}-{week['iso_week']}"
+
+    def item_guid(self, week):
+        return f"{week['school__slug']}-{week['iso_year']}-W{week['iso_week']:02d}"
+
+    def item_updateddate(self, week):
+        monday = datetime.date.fromisocalendar(week["iso_year"], week["iso_week"], 1)
+        return timezone.make_aware(datetime.datetime.combine(monday, datetime.time()))
+
+    item_pubdate = item_updateddate

@@ -1,0 +1,324 @@
+"""Schools, subscriptions, exposure reports, alerts and their deliveries.
+
+Privacy is structural here: a report holds no field for a child, and an alert holds no link to
+the reporter — only the school, the scope, the kind and the week.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from alerts.querysets import (
+    AlertQuerySet,
+    DeliveryQuerySet,
+    DigestQuerySet,
+    ExposureReportQuerySet,
+    SchoolContactQuerySet,
+    SchoolQuerySet,
+    SubscriptionQuerySet,
+)
+
+# How long after the end of an exposure window a parent should keep watching for symptoms.
+WATCH_DAYS_AFTER_WINDOW = 5
+MAX_WINDOW_DAYS = 14
+
+
+class School(models.Model):
+    class ReturnRule(models.TextChoices):
+        HOURS_12 = "12h", "12 hours on antibiotics and fever-free"
+        HOURS_24 = "24h", "24 hours on antibiotics and fever-free"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    district = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=120)
+    region = models.CharField(max_length=120, blank=True, help_text="State, province or county.")
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, default="US", help_text="Two-letter country code.")
+    email_domain = models.CharField(max_length=120, blank=True, help_text="e.g. lincoln.k12.example.org")
+    return_rule = models.CharField(max_length=3, choices=ReturnRule.choices, default=ReturnRule.HOURS_24)
+    allow_classroom_scope = models.BooleanField(
+        default=False,
+        help_text="Small numbers identify children: allow classroom-level alerts only if the school asks.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(Lower("name"), name="alerts_school_name_lower")]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+    def get_absolute_url(self):
+        return reverse("alerts:school", args=[self.slug])
+
+    @property
+    def list_id(self) -> str:
+        """RFC 2919 List-Id: one list per school."""
+        host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        return f"<{self.slug}.alerts.{host}>"
+
+
+class Subscription(models.Model):
+    """One address following one school. Nothing but the confirmation mail goes out until CONFIRMED."""
+
+    class Role(models.TextChoices):
+        PARENT = "parent", "Parent or carer"
+        STAFF = "staff", "School staff"
+        OTHER = "other", "Other"
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", "Immediately"
+        DIGEST = "digest", "Daily digest"
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        SPANISH = "es", "Español"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "waiting for confirmation"
+        ACTIVE = "active", "confirmed"
+        UNSUBSCRIBED = "unsubscribed", "unsubscribed"
+        SUPPRESSED = "suppressed", "suppressed (hard bounce or complaint)"
+
+    email = models.EmailField()
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="subscriptions")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.PARENT)
+    grade = models.CharField(max_length=10, blank=True)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Outbox for the confirmation mail: requested by the subscribe service, sent by a task.
+    confirmation_requested_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # Consent record (double opt-in): when, and from which address, the subscriber confirmed.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_ip = models.GenericIPAddressField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    suppressed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "school", name="alerts_subscription_email_school_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["school", "status", "delivery"]),
+            models.Index(Lower("email"), name="alerts_sub_email_lower"),
+        ]
+
+    def __str__(self):
+        return f"subscription #{self.pk} to {self.school.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class SchoolContact(models.Model):
+    """A member who speaks for a school. Once verified, their reports publish at once."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "requested"
+        VERIFIED = "verified", "verified"
+        REVOKED = "revoked", "revoked"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="school_contacts")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="contacts")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    role_at_school = models.CharField(max_length=80, help_text="e.g. school nurse, principal's office")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = SchoolContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "school"], name="alerts_contact_user_school_unique")]
+
+    def __str__(self):
+        return f"contact for {self.school.name} ({self.get_status_display()})"
+
+
+class Scope(models.TextChoices):
+    SCHOOL = "school", "Whole school"
+    GRADE = "grade", "One grade"
+    CLASSROOM = "classroom", "One classroom"
+
+
+class Kind(models.TextChoices):
+    STREP_THROAT = "strep", "Confirmed strep throat"
+    SCARLET_FEVER = "scarlet", "Scarlet fever"
+    SUSPECTED = "suspected", "Suspected strep"
+
+
+GRADE_CHOICES = [
+    ("PK", "Pre-kindergarten"),
+    ("K", "Kindergarten"),
+    *[(str(n), f"Grade {n}") for n in range(1, 13)],
+]
+
+
+class ExposureReport(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "awaiting review"
+        APPROVED = "approved", "approved"
+        REJECTED = "rejected", "rejected"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="reports")
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.SCHOOL)
+    # Grade code (GRADE_CHOICES) or a classroom label such as "Room 12": never a person.
+    scope_label = models.CharField(max_length=20, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    window_start = models.DateField()
+    window_end = models.DateField()
+    note_to_moderators = models.TextField(blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="exposure_reports"
+    )
+    by_verified_contact = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    alert = models.ForeignKey("Alert", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    # Outbox marker: verified contacts of the school still have to hear about this report.
+    contacts_notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExposureReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(window_end__gte=models.F("window_start")), name="alerts_report_window"
+            ),
+        ]
+
+    def __str__(self):
+        return f"report #{self.pk} for {self.school.name}"
+
+
+class Alert(models.Model):
+    """What subscribers receive: one per school, scope and ISO week, however many reports."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="alerts")
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    scope_label = models.CharField(max_length=20, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    iso_year = models.PositiveSmallIntegerField()
+    iso_week = models.PositiveSmallIntegerField()
+    window_start = models.DateField()
+    window_end = models.DateField()
+    report_count = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Outbox marker: NULL until the fan-out has been planned (the sweeper plans what is left).
+    planned_at = models.DateTimeField(null=True, blank=True)
+    audience_size = models.PositiveIntegerField(default=0)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "scope", "scope_label", "iso_year", "iso_week"], name="alerts_alert_one_per_week"
+            ),
+        ]
+        indexes = [models.Index(fields=["planned_at", "created_at"])]
+
+    def __str__(self):
+        return f"alert #{self.pk}: {self.school.name}, week {self.iso_year}-W{self.iso_week:02d}"
+
+    @property
+    def watch_until(self) -> datetime.date:
+        return self.window_end + datetime.timedelta(days=WATCH_DAYS_AFTER_WINDOW)
+
+    @property
+    def scope_text(self) -> str:
+        if self.scope == Scope.GRADE:
+            return dict(GRADE_CHOICES).get(self.scope_label, self.scope_label)
+        if self.scope == Scope.CLASSROOM:
+            return self.scope_label
+        return Scope.SCHOOL.label
+
+
+class SendStatus(models.TextChoices):
+    PENDING = "pending", "pending"
+    SENT = "sent", "sent"
+    FAILED = "failed", "failed"
+    SUPPRESSED = "suppressed", "suppressed"
+    SKIPPED = "skipped", "skipped"
+
+
+class Delivery(models.Model):
+    """One alert to one subscription. The unique pair makes a re-run of the fan-out create nothing."""
+
+    Status = SendStatus
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=SendStatus.choices, default=SendStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error_code = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "subscription"], name="alerts_delivery_once"),
+        ]
+        indexes = [
+            models.Index(fields=["updated_at"], condition=models.Q(status="pending"), name="alerts_delivery_pending"),
+        ]
+
+    def __str__(self):
+        return f"delivery #{self.pk} ({self.status})"
+
+
+class Digest(models.Model):
+    """One daily digest to one address; unique per address and day so a re-run sends nothing twice."""
+
+    Status = SendStatus
+
+    email = models.EmailField()
+    day = models.DateField()
+    # The alerts listed are those published in [period_start, period_end).
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=SendStatus.choices, default=SendStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error_code = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DigestQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["email", "day"], name="alerts_digest_once_a_day")]
+        indexes = [
+            models.Index(fields=["updated_at"], condition=models.Q(status="pending"), name="alerts_digest_pending"),
+        ]
+
+    def __str__(self):
+        return f"digest #{self.pk} for {self.day} ({self.status})"

@@ -1,0 +1,124 @@
+"""Named reads of the alerts app."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+SCHOOL_SEARCH_LIMIT = 50
+
+
+class SchoolQuerySet(models.QuerySet):
+    def search(self, query: str):
+        """Schools whose name, city, district or postal code contains every word of `query`."""
+        matches = self
+        for word in query.split()[:5]:
+            matches = matches.filter(
+                Q(name__icontains=word)
+                | Q(city__icontains=word)
+                | Q(district__icontains=word)
+                | Q(postal_code__istartswith=word)
+            )
+        return matches.order_by("name", "id")
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status="active")
+
+    def for_email(self, email: str):
+        return self.annotate(email_lower=Lower("email")).filter(email_lower=email.strip().lower())
+
+    def immediate(self):
+        return self.filter(delivery="immediate")
+
+    def digest(self):
+        return self.filter(delivery="digest")
+
+    def audience_for(self, alert):
+        """Confirmed subscriptions of the alert's school that follow its scope.
+
+        A subscriber who gave a grade hears about the whole school and their grade; a classroom
+        alert goes to everyone at the school (the classroom label is not tied to a grade).
+        """
+        audience = self.active().filter(school_id=alert.school_id)
+        if alert.scope == "grade":
+            audience = audience.filter(Q(grade="") | Q(grade=alert.scope_label))
+        return audience
+
+    def for_account_page(self):
+        return self.select_related("school").order_by("school__name", "id")
+
+
+class SchoolContactQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(status="verified")
+
+    def is_verified(self, *, user, school) -> bool:
+        return user.is_authenticated and self.verified().filter(user=user, school=school).exists()
+
+
+class ExposureReportQuerySet(models.QuerySet):
+    def awaiting_review(self):
+        """The moderation queue's reads: oldest first, with what a moderator needs on one line."""
+        return self.filter(status="pending").select_related("school", "reporter").order_by("created_at", "id")
+
+    def needing_contact_notice(self, *, older_than: datetime.timedelta):
+        return self.filter(contacts_notified_at__isnull=True, created_at__lt=timezone.now() - older_than)
+
+
+class AlertQuerySet(models.QuerySet):
+    def needing_plan(self, *, older_than: datetime.timedelta):
+        return self.filter(planned_at__isnull=True, created_at__lt=timezone.now() - older_than)
+
+    def with_delivery_counts(self):
+        def count(status):
+            return Count("deliveries", filter=Q(deliveries__status=status))
+
+        return self.annotate(
+            sent_count=count("sent"),
+            failed_count=count("failed"),
+            suppressed_count=count("suppressed"),
+            pending_count=count("pending"),
+        )
+
+    def for_audit(self):
+        """Alerts with their reports (reporter, reviewer) and delivery counts, in a fixed number of queries."""
+        from alerts.models import ExposureReport
+
+        return (
+            self.with_delivery_counts()
+            .select_related("school")
+            .prefetch_related(
+                models.Prefetch(
+                    "reports",
+                    queryset=ExposureReport.objects.select_related("reporter", "reviewed_by").order_by("created_at"),
+                )
+            )
+            .order_by("-created_at", "-id")
+        )
+
+    def weekly_counts(self):
+        """Reports per school and ISO week — never dates, never anything below the school."""
+        return (
+            self.values("school__name", "school__slug", "iso_year", "iso_week")
+            .annotate(reports=Sum("report_count"))
+            .order_by("-iso_year", "-iso_week", "school__name")
+        )
+
+    def published_between(self, start: datetime.datetime, end: datetime.datetime):
+        return self.filter(created_at__gte=start, created_at__lt=end)
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status="pending")
+
+    def stale(self, *, older_than: datetime.timedelta):
+        return self.pending().filter(updated_at__lt=timezone.now() - older_than)
+
+
+class DigestQuerySet(DeliveryQuerySet):
+    pass

@@ -1,0 +1,247 @@
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from alerts import services, tokens
+from alerts.forms import (
+    NEVER_WRITE,
+    AddSchoolForm,
+    ContactRequestForm,
+    PreferencesForm,
+    ReportForm,
+    SubscribeForm,
+    limit_school_choices,
+)
+from alerts.models import Alert, ExposureReport, School, SchoolContact, Subscription
+from alerts.querysets import SCHOOL_SEARCH_LIMIT
+
+RECENT_WEEKS = 8
+RECENT_ROWS_SHOWN = 40
+
+
+def _school_query(request) -> str:
+    return " ".join(request.GET.get("school_q", request.POST.get("school_q", "")).split())[:100]
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@require_GET
+def index(request):
+    query = _school_query(request)
+    schools = list(School.objects.search(query)[:SCHOOL_SEARCH_LIMIT]) if query else None
+    since = timezone.now() - datetime.timedelta(weeks=RECENT_WEEKS)
+    weeks = list(Alert.objects.filter(created_at__gte=since).weekly_counts()[:RECENT_ROWS_SHOWN])
+    return render(request, "alerts/index.html", {"school_q": query, "schools": schools, "weeks": weeks})
+
+
+@require_GET
+def school_detail(request, slug):
+    school = get_object_or_404(School, slug=slug)
+    page = Paginator(Alert.objects.filter(school=school).weekly_counts(), 20).get_page(request.GET.get("page"))
+    return render(request, "alerts/school.html", {"school": school, "page_obj": page})
+
+
+@require_GET
+def school_search(request):
+    """The search-as-you-type source of static/js/alerts-school-search.js."""
+    query = _school_query(request) or " ".join(request.GET.get("q", "").split())[:100]
+    schools = School.objects.search(query)[:SCHOOL_SEARCH_LIMIT] if query else School.objects.none()
+    field = SubscribeForm.base_fields["school"]
+    return JsonResponse({"results": [{"value": s.slug, "label": field.label_from_instance(s)} for s in schools]})
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    query = _school_query(request)
+    if request.method == "POST" and "find_school" not in request.POST:
+        form = SubscribeForm(request.POST)
+        if form.is_valid():
+            services.subscribe(**form.cleaned_data)
+            # The same answer whether or not the address already follows the school.
+            return redirect("alerts:subscribe_sent")
+    elif request.method == "POST":
+        # "Search schools" without JavaScript: show the matches, keep everything typed.
+        form = SubscribeForm(initial=request.POST.dict())
+    else:
+        form = SubscribeForm(initial={"school": request.GET.get("school", "")})
+    selected = form["school"].value() or ""
+    limit_school_choices(form, query=query, selected=selected)
+    return render(request, "alerts/subscribe.html", {"form": form, "school_q": query})
+
+
+@require_GET
+def subscribe_sent(request):
+    return render(request, "alerts/subscribe_sent.html")
+
+
+def _invalid_link(request):
+    return render(request, "alerts/link_invalid.html", status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    subscription = tokens.subscription_for_confirmation(token)
+    if subscription is None:
+        return _invalid_link(request)
+    if request.method == "GET":
+        # A page with a button: mail scanners that fetch links must not give consent.
+        template = (
+            "alerts/confirm.html" if subscription.status == Subscription.Status.PENDING else "alerts/confirmed.html"
+        )
+        return _confirmed_page(request, template, subscription, token, already=subscription.is_active)
+    if subscription.status == Subscription.Status.PENDING:
+        services.confirm_subscription(subscription=subscription, ip=_client_ip(request))
+        subscription.refresh_from_db()
+        return _confirmed_page(request, "alerts/confirmed.html", subscription, token, already=False)
+    return _confirmed_page(request, "alerts/confirmed.html", subscription, token, already=True)
+
+
+def _confirmed_page(request, template, subscription, token, *, already, form=None, added=None):
+    if not subscription.is_active and template == "alerts/confirmed.html":
+        return _invalid_link(request)
+    form = form or AddSchoolForm()
+    limit_school_choices(form, query=_school_query(request), selected=form["school"].value() or "")
+    context = {"subscription": subscription, "token": token, "already": already, "form": form, "added": added}
+    return render(request, template, context)
+
+
+@require_POST
+def confirm_add_school(request, token):
+    subscription = tokens.subscription_for_confirmation(token)
+    if subscription is None or not subscription.is_active:
+        return _invalid_link(request)
+    if "find_school" in request.POST:
+        return _confirmed_page(request, "alerts/confirmed.html", subscription, token, already=True)
+    form = AddSchoolForm(request.POST)
+    added = None
+    if form.is_valid():
+        added = services.add_school(
+            subscription=subscription, school=form.cleaned_data["school"], ip=_client_ip(request)
+        )
+        form = None
+    return _confirmed_page(request, "alerts/confirmed.html", subscription, token, already=True, form=form, added=added)
+
+
+# RFC 8058 one-click: mail providers POST without cookies or a CSRF token. The signed token is
+# the proof; the action is idempotent and only ever removes mail.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    subscription, all_digests = tokens.subscription_for_unsubscribe(token)
+    if subscription is None:
+        return _invalid_link(request)
+    if request.method == "POST":
+        services.unsubscribe(subscription=subscription, all_digests=all_digests)
+        return render(request, "alerts/unsubscribed.html", {"subscription": subscription, "all_digests": all_digests})
+    return render(
+        request, "alerts/unsubscribe.html", {"subscription": subscription, "all_digests": all_digests, "token": token}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request, token):
+    """From the link in every email: change delivery and language, no account needed."""
+    subscription, _ = tokens.subscription_for_unsubscribe(token)
+    if subscription is None:
+        return _invalid_link(request)
+    saved = False
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid() and subscription.is_active:
+            services.update_preferences(subscription=subscription, **form.cleaned_data)
+            saved = True
+    else:
+        form = PreferencesForm(initial={"delivery": subscription.delivery, "language": subscription.language})
+    context = {"subscription": subscription, "form": form, "token": token, "saved": saved}
+    return render(request, "alerts/manage.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request):
+    query = _school_query(request)
+    if request.method == "POST" and "find_school" not in request.POST:
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            created = services.submit_report(
+                reporter=request.user,
+                school=data["school"],
+                kind=data["kind"],
+                scope=data["scope"],
+                scope_label=data["scope_label"],
+                window_start=data["window_start"],
+                window_end=data["window_end"],
+                note_to_moderators=data["note_to_moderators"],
+            )
+            return redirect("alerts:report_sent", pk=created.pk)
+    elif request.method == "POST":
+        form = ReportForm(initial=request.POST.dict())
+    else:
+        form = ReportForm(initial={"school": request.GET.get("school", "")})
+    limit_school_choices(form, query=query, selected=form["school"].value() or "")
+    return render(request, "alerts/report.html", {"form": form, "school_q": query, "never_write": NEVER_WRITE})
+
+
+@login_required
+@require_GET
+def report_sent(request, pk):
+    sent = get_object_or_404(ExposureReport.objects.select_related("school"), pk=pk, reporter=request.user)
+    return render(request, "alerts/report_sent.html", {"report": sent})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_request(request):
+    query = _school_query(request)
+    if request.method == "POST" and "find_school" not in request.POST:
+        form = ContactRequestForm(request.POST)
+        if form.is_valid():
+            services.request_contact(user=request.user, **form.cleaned_data)
+            return redirect("alerts:my_alerts")
+    elif request.method == "POST":
+        form = ContactRequestForm(initial=request.POST.dict())
+    else:
+        form = ContactRequestForm()
+    limit_school_choices(form, query=query, selected=form["school"].value() or "")
+    return render(request, "alerts/contact_request.html", {"form": form, "school_q": query})
+
+
+@login_required
+@require_GET
+def my_alerts(request):
+    subscriptions = Subscription.objects.for_email(request.user.email).for_account_page()
+    contacts = SchoolContact.objects.filter(user=request.user).select_related("school")
+    return render(request, "alerts/my_alerts.html", {"subscriptions": subscriptions, "contacts": contacts})
+
+
+@login_required
+@require_POST
+def my_subscription(request, pk):
+    """A member changes or ends a subscription of their own (verified) address."""
+    subscription = get_object_or_404(Subscription.objects.for_email(request.user.email), pk=pk)
+    if "unsubscribe" in request.POST:
+        services.unsubscribe(subscription=subscription)
+    else:
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            services.update_preferences(subscription=subscription, **form.cleaned_data)
+    return redirect("alerts:my_alerts")
+
+
+@login_required
+@require_GET
+def audit(request):
+    if not request.user.is_moderator:
+        raise PermissionDenied
+    page = Paginator(Alert.objects.for_audit(), 25).get_page(request.GET.get("page"))
+    return render(request, "alerts/audit.html", {"page_obj": page})
