@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 
 class AppendOnlyError(Exception):
@@ -88,3 +89,92 @@ class ModerationAction(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("moderation actions cannot be deleted")
+
+
+class FlagQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class Flag(models.Model):
+    """A member's report that a post or story needs a moderator's look. One per member per post."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        HARASSMENT = "harassment", "Harassment or unkindness"
+        MISINFORMATION = "misinformation", "Medical misinformation or promotion of an unproven cure"
+        IDENTIFIES_CHILD = "identifies_child", "Identifies a child"
+        CRISIS = "crisis", "Crisis or risk of harm"
+        OTHER = "other", "Something else"
+
+    post = models.ForeignKey("community.Post", on_delete=models.CASCADE, related_name="flags")
+    flagger = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags_raised")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["post", "flagger"], name="moderation_flag_once_per_member")]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} flag on post {self.post_id}"
+
+
+class SuspensionQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True, starts_at__lte=now).filter(
+            models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
+        )
+
+
+class Suspension(models.Model):
+    """A member may read but not post, react, flag or report until `ends_at` (never, for a ban).
+
+    It ends by itself: "active" is decided by the clock, so no job has to lift it.
+    """
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions")
+    reason = models.TextField()
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="Empty for a ban.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="suspensions_given"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SuspensionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["member", "lifted_at"])]
+
+    def __str__(self):
+        until = f"until {self.ends_at:%Y-%m-%d %H:%M}" if self.ends_at else "permanently"
+        return f"{self.member} suspended {until}"
+
+    @property
+    def is_ban(self) -> bool:
+        return self.ends_at is None
+
+
+class WatchedWord(models.Model):
+    """A word, phrase or link fragment that holds a post for review (e.g. "cure", "guaranteed")."""
+
+    phrase = models.CharField(max_length=100, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return self.phrase

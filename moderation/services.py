@@ -1,29 +1,210 @@
-from django.contrib.contenttypes.models import ContentType
-from django.db import models
+"""Every moderation write: flags, decisions on posts, warnings, suspensions and bans.
+
+Permissions are checked here, not only in views. Each decision writes the audit log (through the
+community services it calls, or `record_action` directly) in the same transaction, and emails the
+member concerned on commit.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
-from moderation.models import ModerationAction
+from accounts.roles import Role
+from accounts.services import end_sessions
+from community import services as community_services
+from community.models import Post, Thread
+from community.permissions import NotAllowed
+from moderation import emails, tasks
+from moderation.audit import record_action
+from moderation.models import Flag, ModerationAction, Suspension, WatchedWord
+from moderation.policy import is_suspended
+
+Action = ModerationAction.Action
+AUTO_HIDE_REASON = "Hidden after several members flagged it, until a moderator reviews it."
+
+__all__ = ["record_action"]  # the audit-log call, also reachable from here
 
 
-def record_action(
-    *,
-    actor: User | None,
-    action: ModerationAction.Action,
-    target: models.Model | None = None,
-    member: User | None = None,
-    reason: str = "",
-) -> ModerationAction:
-    """The one audit-log call. Every moderation state change, in any app, writes one entry.
+def require_moderator(user: User) -> None:
+    if not (user.is_authenticated and user.is_moderator):
+        raise NotAllowed("Only moderators can do that.")
 
-    Call it inside the transaction of the change it records, so both happen or neither.
-    `actor` is None for what the system did by itself (e.g. three flags hid a post).
+
+# --- Flags ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def flag_post(*, flagger: User, post: Post, reason: str, note: str = "") -> Flag:
+    """A member asks moderators to look at a post. The author is never told who flagged.
+
+    Enough flags from different members hide the post at once, pending review; a crisis flag
+    emails every moderator immediately.
     """
-    return ModerationAction.objects.create(
-        actor=actor,
-        action=action,
-        member=member,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None else "",
-        target_description=str(target)[:300] if target is not None else "",
-        reason=reason,
+    if not flagger.is_authenticated or is_suspended(flagger):
+        raise NotAllowed("Suspended members cannot flag posts.")
+    if post.author_id == flagger.pk:
+        raise NotAllowed("You cannot flag your own post.")
+    if reason == Flag.Reason.OTHER and not note.strip():
+        raise NotAllowed("Please say what is wrong with this post.")
+    try:
+        with transaction.atomic():
+            flag = Flag.objects.create(post=post, flagger=flagger, reason=reason, note=note.strip())
+    except IntegrityError:
+        raise NotAllowed("You have already flagged this post. The moderators will look at it.") from None
+
+    flaggers = Flag.objects.open().filter(post=post).values("flagger").distinct().count()
+    if post.is_visible and flaggers >= settings.MODERATION_AUTO_HIDE_FLAGS:
+        community_services.hide_post(moderator=None, post=post, reason=AUTO_HIDE_REASON)
+    if reason == Flag.Reason.CRISIS:
+        transaction.on_commit(lambda: tasks.tell_moderators_about_crisis.delay(flag.pk))
+    return flag
+
+
+def _resolve_flags(*, moderator: User, post: Post) -> int:
+    return Flag.objects.open().filter(post=post).update(resolved_at=timezone.now(), resolved_by=moderator)
+
+
+# --- Decisions on a post ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def approve(*, moderator: User, post: Post, reason: str = "") -> Post:
+    """The post is fine: a held post goes live, a hidden one comes back, flags are closed."""
+    require_moderator(moderator)
+    if post.visibility == Post.Visibility.HELD:
+        community_services.approve_post(moderator=moderator, post=post)
+    elif post.visibility == Post.Visibility.HIDDEN:
+        community_services.restore_post(moderator=moderator, post=post, reason=reason)
+    if _resolve_flags(moderator=moderator, post=post) and post.is_visible:
+        record_action(actor=moderator, action=Action.FLAG_DISMISS, target=post, member=post.author, reason=reason)
+    return post
+
+
+@transaction.atomic
+def hide(*, moderator: User, post: Post, reason: str) -> Post:
+    """Hide the post; its author sees why on the post and gets one email."""
+    require_moderator(moderator)
+    if not reason.strip():
+        raise NotAllowed("Say why the post is hidden: its author will read it.")
+    community_services.hide_post(moderator=moderator, post=post, reason=reason.strip())
+    _resolve_flags(moderator=moderator, post=post)
+    transaction.on_commit(lambda: tasks.tell_author_about_post.delay(post.pk))
+    return post
+
+
+@transaction.atomic
+def delete(*, moderator: User, post: Post, reason: str = "") -> Post:
+    require_moderator(moderator)
+    community_services.delete_post(actor=moderator, post=post, reason=reason)
+    _resolve_flags(moderator=moderator, post=post)
+    return post
+
+
+# --- Members ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def warn(*, moderator: User, member: User, reason: str) -> None:
+    require_moderator(moderator)
+    if not reason.strip():
+        raise NotAllowed("Say what the warning is about: the member will read it.")
+    entry = record_action(actor=moderator, action=Action.MEMBER_WARN, target=member, member=member, reason=reason)
+    transaction.on_commit(lambda: tasks.tell_member_about_decision.delay(entry.pk))
+
+
+@transaction.atomic
+def suspend(*, moderator: User, member: User, days: int, reason: str) -> Suspension:
+    """The member can read but not post, react, flag or report until the suspension ends by itself."""
+    require_moderator(moderator)
+    if member.is_moderator:
+        raise NotAllowed("Moderators cannot be suspended from the queue; ask an administrator.")
+    if not reason.strip():
+        raise NotAllowed("Say why the member is suspended: they will read it.")
+    suspension = Suspension.objects.create(
+        member=member, reason=reason.strip(), ends_at=timezone.now() + timedelta(days=days), created_by=moderator
     )
+    entry = record_action(
+        actor=moderator, action=Action.MEMBER_SUSPEND, target=member, member=member, reason=f"{days} days: {reason}"
+    )
+    transaction.on_commit(lambda: end_sessions(user=member))
+    transaction.on_commit(lambda: tasks.tell_member_about_decision.delay(entry.pk))
+    return suspension
+
+
+@transaction.atomic
+def ban_and_delete_posts(*, moderator: User, member: User, reason: str) -> int:
+    """For spam: every post of the member disappears in one step and they can never post again."""
+    require_moderator(moderator)
+    if member.is_moderator:
+        raise NotAllowed("Moderators cannot be banned from the queue; ask an administrator.")
+    posts = Post.objects.filter(author=member).exclude(visibility=Post.Visibility.DELETED)
+    thread_ids = set(posts.values_list("thread_id", flat=True))
+    deleted = posts.update(visibility=Post.Visibility.DELETED, hidden_reason="Removed as spam.")
+    for thread in Thread.objects.filter(pk__in=thread_ids):
+        community_services.refresh_thread(thread)
+    Flag.objects.open().filter(post__author=member).update(resolved_at=timezone.now(), resolved_by=moderator)
+    Suspension.objects.create(member=member, reason=reason.strip() or "Spam.", ends_at=None, created_by=moderator)
+    record_action(
+        actor=moderator,
+        action=Action.MEMBER_BAN,
+        target=member,
+        member=member,
+        reason=f"{reason.strip() or 'Spam.'} ({deleted} posts deleted)",
+    )
+    transaction.on_commit(lambda: end_sessions(user=member))
+    return deleted
+
+
+@transaction.atomic
+def lift_suspension(*, moderator: User, suspension: Suspension, reason: str = "") -> Suspension:
+    require_moderator(moderator)
+    suspension.lifted_at = timezone.now()
+    suspension.save(update_fields=["lifted_at"])
+    record_action(
+        actor=moderator, action=Action.MEMBER_UNSUSPEND, target=suspension.member, member=suspension.member,
+        reason=reason,
+    )  # fmt: skip
+    return suspension
+
+
+# --- Watched words ----------------------------------------------------------------------------
+
+
+def add_watched_word(*, moderator: User, phrase: str) -> WatchedWord:
+    require_moderator(moderator)
+    word, _ = WatchedWord.objects.get_or_create(phrase=phrase.strip().lower(), defaults={"created_by": moderator})
+    return word
+
+
+def remove_watched_word(*, moderator: User, word: WatchedWord) -> None:
+    require_moderator(moderator)
+    word.delete()
+
+
+# --- Telling people (run by moderation.tasks) ---------------------------------------------------
+
+
+def send_crisis_alert(*, flag_id: int) -> int:
+    """Email every moderator about a crisis flag. Returns how many were told."""
+    flag = Flag.objects.select_related("post__thread").get(pk=flag_id)
+    moderators = User.objects.filter(is_active=True, groups__name=Role.MODERATOR.value).distinct()
+    for moderator in moderators:
+        emails.crisis_alert(moderator=moderator, flag=flag).send()
+    return len(moderators)
+
+
+def send_post_decision(*, post_id: int) -> None:
+    post = Post.objects.select_related("author", "thread").get(pk=post_id)
+    if post.visibility in (Post.Visibility.HELD, Post.Visibility.HIDDEN):
+        emails.post_decision(post=post).send()
+
+
+def send_member_decision(*, action_id: int) -> None:
+    entry = ModerationAction.objects.select_related("member").get(pk=action_id)
+    suspension = None
+    if entry.action == Action.MEMBER_SUSPEND:
+        suspension = Suspension.objects.filter(member=entry.member).order_by("-starts_at").first()
+    emails.member_decision(entry=entry, suspension=suspension).send()

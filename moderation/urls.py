@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from moderation import views
 
 app_name = "moderation"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("posts/<int:post_id>/decide/", views.decide_post, name="decide_post"),
+    path("reports/<int:report_id>/decide/", views.decide_report, name="decide_report"),
+    path("log/", views.log, name="log"),
+    path("log.csv", views.log_csv, name="log_csv"),
+    path("watched-words/", views.watched_words, name="watched_words"),
+    path("watched-words/<int:word_id>/remove/", views.remove_watched_word, name="remove_watched_word"),
+    path("flag/<int:post_id>/", views.flag, name="flag"),
+    path("threads/<int:thread_id>/", views.thread_tools, name="thread_tools"),
+]

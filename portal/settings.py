@@ -143,10 +143,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Publishing must never hang a request: fail fast and let the outbox sweeper publish later.
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
+    "max_retries": 1,  # kombu's connection retries, which would otherwise block a publish for seconds
+    "interval_start": 0,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE: dict = {}  # filled from each app's schedule.py (portal/celery.py)
 CELERY_TIMEZONE = "UTC"
+
+# Daily alert digests go out at this hour (UTC).
+ALERTS_DIGEST_HOUR = env.int("ALERTS_DIGEST_HOUR", default=16)
 
 # --- Mail -----------------------------------------------------------------------------------
 

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -6,6 +7,9 @@ from django.views.generic import TemplateView
 from portal import views
 from portal.pagecache import cache_anonymous_page
 from portal.sitemaps import sitemaps
+
+# The admin's login is allauth's: the same rate limits, email verification and two-factor check.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 def static_page(template_name):

@@ -58,6 +58,12 @@ def _test_defaults(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PAGE_CACHE_ENABLED = False  # tests/portal/test_pagecache.py turns it on
+    # Pre-moderation and rate limits are moderation's to test (tests/moderation/test_policy.py);
+    # elsewhere a factory that writes 100 replies must not be held or slowed.
+    settings.MODERATION_HOLD_FIRST_POSTS = 0
+    settings.MODERATION_RATE_LIMITS = {
+        group: {action: [(10_000, 60)] for action in ("post", "thread")} for group in ("member", "new_member")
+    }
     # Tasks run in-process unless a test starts a real worker (`celery_worker`).
     celery_app.conf.task_always_eager = True
     cache.clear()

@@ -27,3 +27,28 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(user, create, extracted, **kwargs):
         if create and extracted:
             grant_roles(user=user, roles=tuple(extracted))
+
+
+def enable_two_factor(user) -> str:
+    """Turn on TOTP two-factor for `user`; returns the secret (see `totp_code`)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The authenticator app's current code for `secret`."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def ModeratorFactory(**fields):
+    """A moderator with two-factor authentication on (required to open the queue)."""
+    from accounts.roles import Role
+
+    moderator = UserFactory(roles=[Role.MODERATOR], **fields)
+    enable_two_factor(moderator)
+    return moderator

@@ -129,3 +129,9 @@ def test_repeated_failed_logins_are_rate_limited(client):
     ]
     assert [a.status_code for a in answers[:5]] == [200] * 5
     assert "Too many failed login attempts. Try again later." in answers[5].content.decode()
+
+
+def test_the_admin_login_goes_through_the_portals_login(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

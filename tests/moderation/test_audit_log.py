@@ -1,7 +1,7 @@
 import pytest
 
+from moderation.audit import record_action
 from moderation.models import AppendOnlyError, ModerationAction
-from moderation.services import record_action
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

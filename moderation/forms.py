@@ -1,0 +1,92 @@
+from django import forms
+
+from moderation.models import Flag, ModerationAction
+
+SUSPENSION_DAYS = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (30, "30 days")]
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(label="What is wrong?", choices=Flag.Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Anything the moderators should know",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you choose “Something else”. The author is never told who flagged.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == Flag.Reason.OTHER and not data.get("note", "").strip():
+            self.add_error("note", "Please say what is wrong with this post.")
+        return data
+
+
+class DecisionForm(forms.Form):
+    DECISIONS = ["approve", "hide", "delete", "warn", "suspend", "ban"]
+    decision = forms.ChoiceField(choices=[(d, d) for d in DECISIONS])
+    reason = forms.CharField(label="Reason (the member reads it)", required=False, max_length=500)
+    days = forms.TypedChoiceField(label="Suspend for", choices=SUSPENSION_DAYS, coerce=int, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") in {"hide", "warn", "suspend"} and not data.get("reason", "").strip():
+            self.add_error("reason", "Give a reason: the member will read it.")
+        if data.get("decision") == "suspend" and not data.get("days"):
+            self.add_error("days", "Choose how long the suspension lasts.")
+        return data
+
+
+class ReportDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class LogFilterForm(forms.Form):
+    moderator = forms.CharField(label="Moderator", required=False, max_length=30)
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any action"), *ModerationAction.Action.choices]
+    )
+    member = forms.CharField(label="Member", required=False, max_length=30)
+
+
+class WatchedWordForm(forms.Form):
+    phrase = forms.CharField(
+        label="Word, phrase or link fragment",
+        max_length=100,
+        help_text="Posts containing it wait for a moderator. Case does not matter.",
+    )
+
+
+class ThreadToolForm(forms.Form):
+    """One of the thread tools; which fields matter depends on `tool`."""
+
+    TOOLS = ["lock", "unlock", "pin", "unpin", "move", "rename", "split"]
+    tool = forms.ChoiceField(choices=[(t, t) for t in TOOLS], widget=forms.HiddenInput)
+    reason = forms.CharField(label="Reason (shown in the thread)", required=False, max_length=300)
+    forum = forms.ModelChoiceField(label="Move to", queryset=None, required=False, empty_label="Choose a forum")
+    title = forms.CharField(label="New title", required=False, min_length=5, max_length=140)
+    posts = forms.ModelMultipleChoiceField(
+        label="Replies to split off", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, thread, **kwargs):
+        from community.models import Forum
+
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].queryset = Forum.objects.exclude(pk=thread.forum_id)
+        self.fields["posts"].queryset = thread.posts.filter(is_opening=False).select_related("author")
+        self.fields["posts"].label_from_instance = lambda post: (
+            f"{post.author.display_name}, {post.created_at:%d %b %H:%M}: {post.body[:80]}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        tool = data.get("tool")
+        if tool == "move" and not data.get("forum"):
+            self.add_error("forum", "Choose the forum to move the thread to.")
+        if tool in ("rename", "split") and not data.get("title"):
+            self.add_error("title", "Give the thread a title of at least 5 characters.")
+        if tool == "split" and not data.get("posts"):
+            self.add_error("posts", "Choose at least one reply to split off.")
+        return data

@@ -1,0 +1,81 @@
+"""What the community asks moderation before a member writes: suspended? held? too fast?
+
+Imports nothing from the community app, so community services can call it freely.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from moderation.models import Suspension, WatchedWord
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    count: int
+    window: timedelta
+
+
+class RateLimited(Exception):
+    """Too many posts too fast. `message` says, in the member's words, when they may post again."""
+
+    def __init__(self, retry_at: datetime):
+        self.retry_at = retry_at
+        wait = max(1, int((retry_at - timezone.now()).total_seconds()))
+        if wait < 120:
+            when = f"in {wait} seconds"
+        elif wait < 2 * 3600:
+            when = f"in {wait // 60} minutes"
+        else:
+            when = f"after {timezone.localtime(retry_at):%H:%M} UTC on {timezone.localtime(retry_at):%d %B}"
+        self.message = f"You are posting faster than our limits allow. You can post again {when}. Your text is kept."
+        super().__init__(self.message)
+
+
+def active_suspension(user) -> Suspension | None:
+    if not user.is_authenticated:
+        return None
+    return Suspension.objects.active().filter(member=user).order_by("ends_at").last()
+
+
+def is_suspended(user) -> bool:
+    return active_suspension(user) is not None
+
+
+def watched_words_in(text: str) -> list[str]:
+    lowered = text.lower()
+    return [phrase for phrase in WatchedWord.objects.values_list("phrase", flat=True) if phrase.lower() in lowered]
+
+
+def hold_reason(*, author, text: str, earlier_posts: int) -> str:
+    """Why a new post should wait for a moderator, or "" to publish it at once.
+
+    `earlier_posts` is how many posts the author wrote before this one.
+    """
+    if author.is_moderator:
+        return ""
+    if earlier_posts < settings.MODERATION_HOLD_FIRST_POSTS:
+        return "New members' first posts are checked by a moderator before they appear."
+    words = watched_words_in(text)
+    if words:
+        return "Posts that mention " + ", ".join(f"“{w}”" for w in words) + " are checked by a moderator first."
+    return ""
+
+
+def check_rate_limit(*, author, action: str, recent: list[datetime]) -> None:
+    """Raise RateLimited if one more `action` ("post" or "thread") would break the member's limits.
+
+    `recent` is the creation times of the author's own recent posts or threads; stricter limits
+    apply in a member's first week.
+    """
+    if author.is_moderator:
+        return
+    new_member = timezone.now() - author.date_joined < timedelta(days=7)
+    limits = settings.MODERATION_RATE_LIMITS["new_member" if new_member else "member"][action]
+    now = timezone.now()
+    for limit in (RateLimit(count, timedelta(seconds=seconds)) for count, seconds in limits):
+        in_window = sorted(t for t in recent if t > now - limit.window)
+        if len(in_window) >= limit.count:
+            raise RateLimited(retry_at=in_window[-limit.count] + limit.window)

@@ -1,0 +1,207 @@
+import csv
+from functools import wraps
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+
+from alerts import services as alert_services
+from alerts.models import ExposureReport
+from community import services as community_services
+from community.models import Post, Thread
+from community.permissions import NotAllowed
+from moderation import selectors, services
+from moderation.forms import (
+    DecisionForm,
+    FlagForm,
+    LogFilterForm,
+    ReportDecisionForm,
+    ThreadToolForm,
+    WatchedWordForm,
+)
+from moderation.models import WatchedWord
+
+LOG_PAGE_SIZE = 50
+
+
+def moderator_required(view):
+    """Moderators only (403 for others), and only with two-factor authentication turned on."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_moderator:
+            raise PermissionDenied("The moderation pages are for moderators.")
+        if not is_mfa_enabled(request.user):
+            messages.info(request, "Moderators need two-factor authentication. Set it up to open the review queue.")
+            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _answer(request, *, ok: bool, message: str, item: str = ""):
+    """JSON for the queue's script, a redirect with a message without it."""
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"ok": ok, "message": message, "item": item}, status=200 if ok else 400)
+    (messages.success if ok else messages.error)(request, message)
+    return redirect("moderation:queue")
+
+
+@moderator_required
+@require_GET
+def queue(request):
+    return render(request, "moderation/queue.html", {"items": selectors.review_queue(), "form": DecisionForm()})
+
+
+@moderator_required
+@require_POST
+def decide_post(request, post_id):
+    post = get_object_or_404(Post.objects.select_related("author", "thread"), pk=post_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        first_error = next(iter(form.errors.values()))[0]
+        return _answer(request, ok=False, message=first_error, item=f"post-{post.pk}")
+    decision, reason, moderator = form.cleaned_data["decision"], form.cleaned_data["reason"], request.user
+    try:
+        if decision == "approve":
+            services.approve(moderator=moderator, post=post, reason=reason)
+            message = "Approved: the post is visible."
+        elif decision == "hide":
+            services.hide(moderator=moderator, post=post, reason=reason)
+            message = "Hidden; the author has been told why."
+        elif decision == "delete":
+            services.delete(moderator=moderator, post=post, reason=reason)
+            message = "Deleted."
+        elif decision == "warn":
+            services.warn(moderator=moderator, member=post.author, reason=reason)
+            message = f"{post.author.display_name} has been warned."
+        elif decision == "suspend":
+            days = form.cleaned_data["days"]
+            services.suspend(moderator=moderator, member=post.author, days=days, reason=reason)
+            message = f"{post.author.display_name} is suspended for {days} days."
+        else:
+            count = services.ban_and_delete_posts(moderator=moderator, member=post.author, reason=reason)
+            message = f"{post.author.display_name} is banned and their {count} posts are deleted."
+    except NotAllowed as refusal:
+        return _answer(request, ok=False, message=str(refusal), item=f"post-{post.pk}")
+    return _answer(request, ok=True, message=message, item=f"post-{post.pk}")
+
+
+@moderator_required
+@require_POST
+def decide_report(request, report_id):
+    report = get_object_or_404(ExposureReport, pk=report_id)
+    form = ReportDecisionForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, ok=False, message="Choose approve or reject.", item=f"report-{report.pk}")
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            alert_services.approve_report(report=report, moderator=request.user)
+            message = "Approved: the alert is on its way to the school's subscribers."
+        else:
+            alert_services.reject_report(report=report, moderator=request.user, reason=form.cleaned_data["reason"])
+            message = "Rejected: no alert was sent."
+    except (PermissionDenied, alert_services.InvalidReportState) as refusal:
+        return _answer(request, ok=False, message=str(refusal), item=f"report-{report.pk}")
+    return _answer(request, ok=True, message=message, item=f"report-{report.pk}")
+
+
+@moderator_required
+@require_GET
+def log(request):
+    form = LogFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.audit_log(**filters), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return render(request, "moderation/log.html", {"form": form, "page_obj": page, "query_string": query})
+
+
+@moderator_required
+@require_GET
+def log_csv(request):
+    form = LogFilterForm(request.GET)
+    entries = selectors.audit_log(**(form.cleaned_data if form.is_valid() else {}))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="moderation-log.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["when (UTC)", "moderator", "action", "target", "member", "reason"])
+    for entry in entries.iterator(chunk_size=500):
+        writer.writerow([
+            entry.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            entry.actor.display_name if entry.actor else "system",
+            entry.get_action_display(),
+            entry.target_description,
+            entry.member.display_name if entry.member else "",
+            entry.reason,
+        ])  # fmt: skip
+    return response
+
+
+@moderator_required
+def watched_words(request):
+    form = WatchedWordForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        word = services.add_watched_word(moderator=request.user, phrase=form.cleaned_data["phrase"])
+        messages.success(request, f"Posts containing “{word.phrase}” now wait for a moderator.")
+        return redirect("moderation:watched_words")
+    return render(request, "moderation/watched_words.html", {"form": form, "words": WatchedWord.objects.all()})
+
+
+@moderator_required
+@require_POST
+def remove_watched_word(request, word_id):
+    word = get_object_or_404(WatchedWord, pk=word_id)
+    services.remove_watched_word(moderator=request.user, word=word)
+    messages.success(request, f"“{word.phrase}” is no longer watched.")
+    return redirect("moderation:watched_words")
+
+
+@login_required
+def flag(request, post_id):
+    """Flag a post (members). Works without JS: a page with the form."""
+    post = get_object_or_404(Post.objects.visible_to(request.user).select_related("thread"), pk=post_id)
+    form = FlagForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.flag_post(
+                flagger=request.user, post=post, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+            )
+        except NotAllowed as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Thank you. The moderators will look at this post.")
+            return redirect(post.get_absolute_url())
+    return render(request, "moderation/flag.html", {"form": form, "post": post})
+
+
+@moderator_required
+def thread_tools(request, thread_id):
+    """Lock, pin, move, rename or split a thread; each change becomes an event line in the thread."""
+    thread = get_object_or_404(Thread.objects.select_related("forum"), pk=thread_id)
+    form = ThreadToolForm(request.POST if request.method == "POST" else None, thread=thread)
+    if request.method == "POST" and form.is_valid():
+        data, moderator = form.cleaned_data, request.user
+        tool, reason = data["tool"], data["reason"]
+        if tool in ("lock", "unlock"):
+            community_services.lock_thread(moderator=moderator, thread=thread, locked=tool == "lock", reason=reason)
+        elif tool in ("pin", "unpin"):
+            community_services.pin_thread(moderator=moderator, thread=thread, pinned=tool == "pin")
+        elif tool == "move":
+            community_services.move_thread(moderator=moderator, thread=thread, forum=data["forum"], reason=reason)
+        elif tool == "rename":
+            community_services.rename_thread(moderator=moderator, thread=thread, title=data["title"], reason=reason)
+        else:
+            thread = community_services.split_thread(
+                moderator=moderator, thread=thread, posts=list(data["posts"]), title=data["title"], reason=reason
+            )
+        messages.success(request, "Done. The change is shown in the thread.")
+        return redirect(thread.get_absolute_url())
+    return render(request, "moderation/thread_tools.html", {"thread": thread, "form": form})

@@ -1,0 +1,97 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from community.models import Post, Thread
+from tests.community import factories as community
+from tests.factories import ModeratorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderator_client(client):
+    client.force_login(ModeratorFactory())
+    return client
+
+
+def use_tool(client, thread, **data):
+    return client.post(reverse("moderation:thread_tools", args=[thread.pk]), data, follow=True)
+
+
+def events_on(client, thread):
+    html = client.get(Thread.objects.get(pk=thread.pk).get_absolute_url()).content.decode()
+    return html.count('data-testid="thread-event"'), html
+
+
+def test_locking_with_a_reason_shows_an_event_line_and_stops_replies(moderator_client):
+    thread = community.thread(title="Heated thread")
+    use_tool(moderator_client, thread, tool="lock", reason="cooling off")
+    count, html = events_on(moderator_client, thread)
+    assert count == 1 and "Locked by the moderators: cooling off" in html
+    thread.refresh_from_db()
+    assert thread.is_locked
+
+
+def test_moving_says_from_where_to_where(moderator_client):
+    thread = community.thread(title="About insurance", forum_slug="newly-diagnosed")
+    target = community.forum("insurance-and-costs", name="Insurance and costs")
+    use_tool(moderator_client, thread, tool="move", forum=target.pk, reason="better fit")
+    _, html = events_on(moderator_client, thread)
+    assert "Moved by the moderators: from Newly diagnosed to Insurance and costs — better fit" in html
+
+
+def test_renaming_keeps_the_old_title_in_the_event_line(moderator_client):
+    thread = community.thread(title="help!!!")
+    use_tool(moderator_client, thread, tool="rename", title="Sudden tics after strep")
+    thread.refresh_from_db()
+    assert thread.title == "Sudden tics after strep"
+    assert "Renamed by the moderators: was “help!!!”" in events_on(moderator_client, thread)[1]
+
+
+def test_splitting_moves_the_chosen_replies_into_a_new_thread(moderator_client):
+    thread = community.thread(title="IVIG and school")
+    _kept, *moved = community.replies(thread, 3, author=UserFactory())
+    response = use_tool(
+        moderator_client, thread, tool="split", title="School accommodations", posts=[p.pk for p in moved]
+    )
+    new = Thread.objects.get(title="School accommodations")
+    assert response.redirect_chain[-1][0] == new.get_absolute_url()
+    assert list(new.posts.values_list("pk", flat=True)) == [p.pk for p in moved]
+    assert Post.objects.get(pk=moved[0].pk).is_opening
+    thread.refresh_from_db()
+    new.refresh_from_db()
+    assert (thread.reply_count, new.reply_count) == (1, 1)
+    assert "2 replies split off into “School accommodations”" in events_on(moderator_client, thread)[1]
+    assert "split from “IVIG and school”" in events_on(moderator_client, new)[1]
+
+
+def test_a_split_without_a_title_keeps_the_choice_and_says_what_is_missing(moderator_client):
+    thread = community.thread(title="Long thread")
+    reply = community.replies(thread, 1)[0]
+    response = use_tool(moderator_client, thread, tool="split", title="", posts=[reply.pk], reason="off topic")
+    html = response.content.decode()
+    assert "Give the thread a title of at least 5 characters." in html
+    assert 'value="off topic"' in html
+    assert re.search(rf'<input type="checkbox" name="posts" value="{reply.pk}"[^>]* checked', html)
+    assert Thread.objects.count() == 1
+
+
+def test_thread_tools_refuse_members(client):
+    thread = community.thread()
+    client.force_login(UserFactory())
+    assert client.post(reverse("moderation:thread_tools", args=[thread.pk]), {"tool": "lock"}).status_code == 403
+    thread.refresh_from_db()
+    assert not thread.is_locked
+
+
+def test_event_lines_cost_one_query_whatever_their_number(moderator_client):
+    from tests.support.queries import count_queries
+
+    thread = community.thread(title="Busy thread")
+    use_tool(moderator_client, thread, tool="pin")
+    one = count_queries(moderator_client, Thread.objects.get(pk=thread.pk).get_absolute_url())
+    for tool in ("unpin", "lock", "unlock", "pin"):
+        use_tool(moderator_client, thread, tool=tool)
+    assert count_queries(moderator_client, Thread.objects.get(pk=thread.pk).get_absolute_url()) == one
