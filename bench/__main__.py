@@ -37,12 +37,24 @@ class Page:
 def pages() -> list[Page]:
     """The pages of issue 7, each resolved against the data set."""
     from articles.models import Article
+    from bench.dataset import busiest_thread
+    from community.models import Forum
 
     article = Article.objects.published().get(slug="ivig-evidence-and-side-effects")
+    thread = busiest_thread()
+    forum = Forum.objects.get(slug="newly-diagnosed")
+    deep = min(100, -(-forum.threads.filter(is_deleted=False).count() // 25))  # page 100, or the last there is
     return [
         Page("home", "/"),
         Page("article list", "/articles/"),
         Page("article", article.get_absolute_url()),
+        Page("forum index", "/community/"),
+        Page("forum page 1", forum.get_absolute_url()),
+        Page(f"forum page {deep}", f"{forum.get_absolute_url()}?page={deep}"),
+        Page("thread, 20 posts", thread.get_absolute_url()),
+        Page("thread, 20 posts (member, reactions)", thread.get_absolute_url(), member=True),
+        Page("search", "/search/?q=ivig"),
+        Page("outcomes", "/community/stories/outcomes/"),
     ]
 
 

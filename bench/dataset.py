@@ -4,9 +4,14 @@ Each part checks what is already there and adds only what is missing, so an inte
 resumes and a second run costs a few count queries.
 """
 
+import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ BENCH_PASSWORD = "bench member passphrase"  # noqa: S105 — bench-only accounts
 def build(sizes: Sizes, *, say) -> None:
     build_members(sizes, say=say)
     build_articles(sizes, say=say)
+    build_community(sizes, say=say)
 
 
 def build_members(sizes: Sizes, *, say) -> None:
@@ -83,3 +89,139 @@ def build_articles(sizes: Sizes, *, say) -> None:
         )
         services.record_review(reviewer=reviewer, article=article)
         services.publish_article(editor=editor, article=article)
+
+
+# Words parents use in this community, so search and rendering see realistic text.
+VOCABULARY = (
+    "strep ivig flare tics ocd anxiety school nurse antibiotics amoxicillin azithromycin ibuprofen steroids "
+    "prednisone infusion insurance appeal denied covered neurologist immunologist pediatrician psychiatrist "
+    "therapy erp sleep eating restricted rage handwriting sensory bedwetting regression recovery improvement "
+    "relapse exposure classroom 504 plan accommodations teacher homework headache fever rash tonsils throat "
+    "culture swab titers bloodwork plasma exchange tonsillectomy journal symptoms baseline weeks months "
+    "daughter son family support hope tired scared relieved grateful"
+).split()
+FILLER = "the a and we our it was after then but so with for to of in on at this that is had have".split()
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(VOCABULARY if rng.random() < 0.35 else FILLER) for _ in range(rng.randint(6, 18))]
+    return " ".join(words).capitalize() + "."
+
+
+def _markdown(rng: random.Random) -> str:
+    """A post of realistic length and shape: 1 to 4 paragraphs, sometimes bold, a list or a quote."""
+    paragraphs = [" ".join(_sentence(rng) for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 4))]
+    if rng.random() < 0.2:
+        paragraphs.insert(0, "> " + _sentence(rng))
+    if rng.random() < 0.15:
+        paragraphs.append("\n".join(f"- {_sentence(rng)}" for _ in range(rng.randint(2, 4))))
+    if rng.random() < 0.3:
+        paragraphs[-1] = paragraphs[-1].replace(".", " **really**.", 1)
+    return "\n\n".join(paragraphs)
+
+
+def build_community(sizes: Sizes, *, say) -> None:
+    """Threads and posts in bulk (rendered with the real renderer), then the derived state set-wise."""
+    from accounts.models import User
+    from community.models import Forum, Post, Reaction, Story, Thread
+    from portal.markdown import render_markdown
+
+    if Post.objects.count() >= sizes.posts:
+        return
+    say(f"community: {sizes.threads} threads, {sizes.posts} posts, {sizes.stories} stories (a few minutes)")
+    rng = random.Random(7)
+    members = list(User.objects.filter(email__endswith="@bench.invalid").values_list("pk", flat=True))
+    forums = list(Forum.objects.exclude(slug="recovery-stories"))
+    stories_forum = Forum.objects.get(slug="recovery-stories")
+    newly = Forum.objects.get(slug="newly-diagnosed")
+    start = timezone.now() - timedelta(days=400)
+    with transaction.atomic():
+        titles = [f"{_sentence(rng)[:-1][:100]} ({n})" for n in range(sizes.threads)]
+        threads = Thread.objects.bulk_create(
+            Thread(
+                # Half the discussions in one forum, so it has pages deep enough to measure (page 100).
+                forum=stories_forum if n < sizes.stories else newly if n % 2 else forums[n % len(forums)],
+                title=title,
+                slug=slugify(title)[:80],  # bulk_create skips Thread.save(), which sets it
+                author_id=rng.choice(members),
+                last_activity_at=start,
+            )
+            for n, title in enumerate(titles)
+        )
+        # Every thread gets its opening post; the rest are spread, a few threads much longer.
+        per_thread = [1] * len(threads)
+        for _ in range(sizes.posts - len(threads)):
+            per_thread[min(int(rng.paretovariate(1.2)) - 1, len(threads) - 1) if rng.random() < 0.3
+                       else rng.randrange(len(threads))] += 1  # fmt: skip
+        batch = []
+        for thread, count in zip(threads, per_thread, strict=True):
+            for position in range(count):
+                body = _markdown(rng)
+                batch.append(Post(thread=thread, author_id=rng.choice(members), body=body,
+                                  body_html=render_markdown(body), is_opening=position == 0))  # fmt: skip
+            if len(batch) >= 5_000:
+                Post.objects.bulk_create(batch)
+                batch = []
+        Post.objects.bulk_create(batch)
+        Story.objects.bulk_create(
+            Story(
+                post=Post.objects.get(thread=thread, is_opening=True),
+                treatment=rng.choice(Story.Treatment.values),
+                age_band=rng.choice(Story.AgeBand.values),
+                regimen="2 g/kg over 2 days",
+                side_effects=rng.sample(["headache", "nausea", "fever", "fatigue"], rng.randint(0, 2)) or ["none"],
+                severity_before=rng.randint(6, 10),
+                severity_1_month=rng.randint(3, 8),
+                severity_3_months=rng.randint(1, 7),
+                severity_6_months=rng.choice([None, rng.randint(0, 5)]),
+                insurance=rng.choice(Story.Insurance.values),
+            )
+            for thread in threads[: sizes.stories]
+        )
+    say("community: search vectors and thread counters")
+    with connection.cursor() as cursor:
+        # created_at is auto_now_add, so bulk_create stamped "now": spread the threads over the year,
+        # each thread's posts 7 minutes apart, and let each thread start with its first post.
+        cursor.execute(
+            "UPDATE community_post p SET created_at = %s + ((p.thread_id * 7919) %% 550000) * interval '1 minute'"
+            " + (p.id - f.first_id) * interval '7 minutes'"
+            " FROM (SELECT thread_id, min(id) AS first_id FROM community_post GROUP BY thread_id) f"
+            " WHERE f.thread_id = p.thread_id",
+            [start],
+        )
+        cursor.execute(
+            "UPDATE community_thread t SET created_at = f.first_at FROM"
+            " (SELECT thread_id, min(created_at) AS first_at FROM community_post GROUP BY thread_id) f"
+            " WHERE f.thread_id = t.id"
+        )
+        cursor.execute(
+            "UPDATE community_post p SET search_vector = "
+            "CASE WHEN p.is_opening THEN setweight(to_tsvector('english', t.title), 'A') ELSE ''::tsvector END"
+            " || setweight(to_tsvector('english', p.body), 'B') FROM community_thread t WHERE t.id = p.thread_id"
+        )
+        cursor.execute(
+            "UPDATE community_thread t SET reply_count = s.replies, last_post_id = s.last_id, "
+            "last_activity_at = s.last_at FROM ("
+            "  SELECT thread_id, count(*) - 1 AS replies, max(created_at) AS last_at,"
+            "         (array_agg(id ORDER BY created_at DESC, id DESC))[1] AS last_id"
+            "  FROM community_post WHERE visibility = 'visible' GROUP BY thread_id) s WHERE s.thread_id = t.id"
+        )
+    # Reactions on the thread the logged-in bench page reads.
+    thread = busiest_thread()
+    Reaction.objects.bulk_create(
+        [Reaction(post=post, user_id=member, kind=kind)
+         for post in thread.posts.all()[:20] for member in members[:8]
+         for kind in Reaction.Kind.values],
+        ignore_conflicts=True,
+    )  # fmt: skip
+    counts = {"helpful": "helpful_count", "thinking": "thinking_count"}
+    for kind, column in counts.items():
+        for post in thread.posts.all()[:20]:
+            Post.objects.filter(pk=post.pk).update(**{column: post.reactions.filter(kind=kind).count()})
+
+
+def busiest_thread():
+    """A discussion thread with at least 20 posts: the thread pages the bench reads."""
+    from community.models import Thread
+
+    return Thread.objects.exclude(forum__slug="recovery-stories").filter(reply_count__gte=19).order_by("pk").first()

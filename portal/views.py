@@ -38,6 +38,7 @@ def csrf_failure(request, reason=""):
 
 
 @require_GET
+@cache_anonymous_page
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     sections = [search_app(query, user=request.user) for search_app in app_hooks("search", "search")] if query else []

@@ -68,5 +68,11 @@ def test_responses_that_set_a_cookie_or_fail_are_never_stored(client):
 
 
 def test_pages_not_marked_cacheable_are_never_stored(client):
+    client.get(reverse("account_signup"))
+    assert "X-Page-Cache" not in client.get(reverse("account_signup"))
+
+
+def test_anonymous_search_results_are_cached_per_query(client):
     client.get(reverse("search"), {"q": "ivig"})
-    assert "X-Page-Cache" not in client.get(reverse("search"), {"q": "ivig"})
+    assert client.get(reverse("search"), {"q": "ivig"})["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in client.get(reverse("search"), {"q": "tics"})
