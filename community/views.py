@@ -126,6 +126,7 @@ def thread(request, pk, slug):
         "page_obj": page,
         "posts": posts,
         "trailing_events": trailing_events,
+        "reply_url": reverse("community:reply", args=[thread.pk]),
         "can_post": allowed,
         "cannot_post_because": suspension_message(suspension) if suspension else "",
         "is_moderator": user.is_authenticated and user.is_moderator,
