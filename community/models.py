@@ -105,6 +105,8 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["thread", "created_at", "id"]),
             GinIndex(fields=["search_vector"], name="community_post_search"),
+            # Search ranks the newest matches: a common word's newest matches come from this index.
+            models.Index(fields=["-created_at"], name="community_post_newest"),
         ]
 
     def __str__(self):
