@@ -52,7 +52,7 @@ def pages() -> list[Page]:
         Page("forum page 1", forum.get_absolute_url()),
         Page(f"forum page {deep}", f"{forum.get_absolute_url()}?page={deep}"),
         Page("thread, 20 posts", thread.get_absolute_url()),
-        Page("thread, 20 posts (member, reactions)", thread.get_absolute_url(), member=True),
+        Page(MEMBER_THREAD, thread.get_absolute_url(), member=True),
         Page("search", "/search/?q=ivig"),
         Page("outcomes", "/community/stories/outcomes/"),
     ]
@@ -129,7 +129,45 @@ def measure_web(*, seconds: int, warmup: int, port: int, env: dict, say) -> tupl
     headers = ["page", "path", "req/s", "p50 ms", "p99 ms", "queries (view)", "ratio to floor", "errors"]
     text = report.table(headers, rows)
     text += f"\n\nwrk -t2 -c16, {warmup} s warm-up then {seconds} s per page; floor = mean of first and last run."
-    return text, {"floor": floor, **measured}
+    return text, {**measured, "floor_mean": floor}
+
+
+MEMBER_THREAD = "thread, 20 posts (member, reactions)"
+
+
+def targets_table(web: dict, search: dict, fan: dict) -> str:
+    """Issue 7's targets, each with the figure measured in this run."""
+    from bench import report
+
+    def ratio(name: str) -> float:
+        return web[name]["result"].requests_per_second / web["floor_mean"]
+
+    def met(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    deep = next(name for name in web if name.startswith("forum page ") and name != "forum page 1")
+    p50_first, p50_deep = web["forum page 1"]["result"].p50_ms, web[deep]["result"].p50_ms
+    spread = abs(p50_deep - p50_first) / p50_first
+    memory_growth = fan["peak_mem_large_mb"] / fan["peak_mem_small_mb"] - 1
+    size = fan["size"]
+    rows = [
+        ["anonymous article page", ">= 0.60 of the floor", f"{ratio('article'):.2f}", met(ratio("article") >= 0.6)],
+        ["anonymous thread page, 20 posts", ">= 0.50 of the floor", f"{ratio('thread, 20 posts'):.2f}",
+         met(ratio("thread, 20 posts") >= 0.5)],
+        ["member thread page, 20 posts, reactions", ">= 0.20 of the floor", f"{ratio(MEMBER_THREAD):.2f}",
+         met(ratio(MEMBER_THREAD) >= 0.2)],
+        [f"forum p50 at {deep} vs page 1", "within 10%", f"{p50_deep:.1f} vs {p50_first:.1f} ms ({spread:.0%})",
+         met(spread <= 0.10)],
+        ["search p95", "<= 50 ms", f"{search['p95_ms']:.1f} ms", met(search["p95_ms"] <= 50)],
+        [f"{size:,}-message alert, local SMTP", "<= 20 s", f"{fan['duration_s']:.1f} s", met(fan["duration_s"] <= 20)],
+        ["  ... ratio to the raw smtplib floor", ">= 0.50", f"{fan['ratio']:.2f}", met(fan["ratio"] >= 0.5)],
+        ["  ... worker memory, small vs full size", "within 10%",
+         f"{fan['peak_mem_small_mb']:.0f} vs {fan['peak_mem_large_mb']:.0f} MB ({memory_growth:+.0%})",
+         met(abs(memory_growth) <= 0.10)],
+        [f"{size:,}-message alert, 5 ms SMTP replies", "<= 60 s", f"{fan['delayed_duration_s']:.1f} s",
+         met(fan["delayed_duration_s"] <= 60)],
+    ]  # fmt: skip
+    return report.table(["measure", "target", "this run", ""], rows)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -151,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench import dataset, report
+    from bench import dataset, fanout, report, search_latency
 
     def say(message: str) -> None:
         print(message, flush=True)
@@ -165,9 +203,19 @@ def main(argv: list[str] | None = None) -> None:
 
     seconds, warmup = (3, 1) if options.quick else (10, 2)
     say("Web pages")
-    web_text, _ = measure_web(seconds=seconds, warmup=warmup, port=options.port, env=env, say=say)
+    web_text, web = measure_web(seconds=seconds, warmup=warmup, port=options.port, env=env, say=say)
+    say("Search")
+    search_text, search = search_latency.measure(say=say)
+    say("Alert fan-out")
+    fanout_text, fan = fanout.measure(quick=options.quick, env=env, say=say)
 
-    latest = report.write([("Web pages", web_text)], mode="quick" if options.quick else "full")
+    sections = [
+        ("Targets", targets_table(web, search, fan)),
+        ("Web pages", web_text),
+        ("Search", search_text),
+        ("Alert fan-out", fanout_text),
+    ]
+    latest = report.write(sections, mode="quick" if options.quick else "full")
     say("\n" + latest)
     say(f"Written to {report.RESULTS.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
 
