@@ -94,8 +94,11 @@ def forum(request, slug):
     if not forum.readable_by(request.user):
         return redirect_to_login(request.get_full_path())
     threads = Thread.objects.visible_to(request.user).filter(forum=forum).for_list()
-    page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "community/forum.html", {"forum": forum, "page_obj": page, "threads": page.object_list})
+    # Page through ids only, then join authors and last posts for the 25 shown: an OFFSET over the
+    # joined rows made page 100 three times slower than page 1. Still one query (a subquery).
+    page = Paginator(threads.values_list("pk", flat=True), THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = threads.filter(pk__in=page.object_list)
+    return render(request, "community/forum.html", {"forum": forum, "page_obj": page, "threads": shown})
 
 
 @cache_anonymous_page
