@@ -3,6 +3,9 @@
 Imports nothing from the community app, so community services can call it freely.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,6 +13,19 @@ from django.conf import settings
 from django.utils import timezone
 
 from moderation.models import Suspension, WatchedWord
+
+_writing_system_content: ContextVar[bool] = ContextVar("writing_system_content", default=False)
+
+
+@contextmanager
+def system_content() -> Iterator[None]:
+    """Content the portal writes itself (the demo seed, imports) is not a member posting: no
+    pre-moderation holds and no rate limits inside this block. Suspensions still apply."""
+    token = _writing_system_content.set(True)
+    try:
+        yield
+    finally:
+        _writing_system_content.reset(token)
 
 
 @dataclass(frozen=True)
@@ -54,7 +70,7 @@ def hold_reason(*, author, text: str, earlier_posts: int) -> str:
 
     `earlier_posts` is how many posts the author wrote before this one.
     """
-    if author.is_moderator:
+    if author.is_moderator or _writing_system_content.get():
         return ""
     if earlier_posts < settings.MODERATION_HOLD_FIRST_POSTS:
         return "New members' first posts are checked by a moderator before they appear."
@@ -70,7 +86,7 @@ def check_rate_limit(*, author, action: str, recent: list[datetime]) -> None:
     `recent` is the creation times of the author's own recent posts or threads; stricter limits
     apply in a member's first week.
     """
-    if author.is_moderator:
+    if author.is_moderator or _writing_system_content.get():
         return
     new_member = timezone.now() - author.date_joined < timedelta(days=7)
     limits = settings.MODERATION_RATE_LIMITS["new_member" if new_member else "member"][action]

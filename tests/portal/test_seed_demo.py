@@ -35,3 +35,17 @@ def test_demo_users_are_refused_when_debug_is_off(settings):
     with pytest.raises(CommandError, match="refused when DEBUG is off"):
         call_command("seed_demo", "--demo-users", stdout=io.StringIO())
     assert not User.objects.exists()
+
+
+def test_demo_content_is_published_under_the_real_posting_policy(settings):
+    # Test runs relax moderation's policy (tests/conftest.py); `make run` does not.
+    from community.models import Post
+    from portal import settings as portal_settings
+
+    settings.DEBUG = True
+    settings.MODERATION_HOLD_FIRST_POSTS = portal_settings.MODERATION_HOLD_FIRST_POSTS
+    settings.MODERATION_RATE_LIMITS = portal_settings.MODERATION_RATE_LIMITS
+    call_command("seed_demo", "--demo-users", stdout=io.StringIO())
+    call_command("seed_demo", "--demo-users", stdout=io.StringIO())
+    assert Post.objects.count() >= 9
+    assert not Post.objects.exclude(visibility=Post.Visibility.VISIBLE).exists()
