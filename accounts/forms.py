@@ -6,6 +6,19 @@ from accounts.models import display_name_validator
 from accounts.selectors import display_name_taken
 
 
+def checked_display_name(raw: str, *, member_pk: int | None = None) -> str:
+    """A display name with its spaces tidied, or a ValidationError in the member's words.
+
+    `member_pk`: the member changing their own name (their current name is not "taken").
+    """
+    name = " ".join(raw.split())
+    if "@" in name:
+        raise forms.ValidationError("A display name cannot be an email address.")
+    if display_name_taken(name, exclude_pk=member_pk):
+        raise forms.ValidationError("That display name is taken. Please choose another.")
+    return name
+
+
 class SignupDetailsForm(forms.Form):
     """What allauth's signup form asks beyond email and password (ACCOUNT_SIGNUP_FORM_CLASS).
 
@@ -34,12 +47,7 @@ class SignupDetailsForm(forms.Form):
         )
 
     def clean_display_name(self):
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if "@" in name:
-            raise forms.ValidationError("A display name cannot be an email address.")
-        if display_name_taken(name):
-            raise forms.ValidationError("That display name is taken. Please choose another.")
-        return name
+        return checked_display_name(self.cleaned_data["display_name"])
 
     def signup(self, request, user):
         """Required by allauth; the adapter has already stored everything."""
@@ -53,12 +61,7 @@ class DisplayNameForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_display_name(self):
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if "@" in name:
-            raise forms.ValidationError("A display name cannot be an email address.")
-        if display_name_taken(name, exclude_pk=self.user.pk):
-            raise forms.ValidationError("That display name is taken. Please choose another.")
-        return name
+        return checked_display_name(self.cleaned_data["display_name"], member_pk=self.user.pk)
 
 
 class DeleteAccountForm(forms.Form):

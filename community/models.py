@@ -77,6 +77,20 @@ class Thread(models.Model):
         return reverse("community:thread", args=[self.pk, self.slug])
 
 
+@functools.cache
+def _url_with_id(name: str) -> str:
+    """A route's URL with "{}" for the id. A thread page needs ~100 post URLs and reverse() is the
+    slowest part of rendering them, so each route is reversed once per process."""
+    return reverse(name, args=[_PLACEHOLDER_ID]).replace(str(_PLACEHOLDER_ID), "{}")
+
+
+_PLACEHOLDER_ID = 987654321
+
+
+def _link(route: str, id_field: str = "pk") -> property:
+    return property(lambda post: _url_with_id(route).format(getattr(post, id_field)))
+
+
 class Post(models.Model):
     class Visibility(models.TextChoices):
         VISIBLE = "visible", "Visible"
@@ -116,43 +130,16 @@ class Post(models.Model):
         return f"{reverse('community:thread', args=[self.thread_id, self.thread.slug])}?post={self.pk}#post-{self.pk}"
 
     # The links each post shows (see _url_with_id).
-    @property
-    def author_url(self) -> str:
-        return _url_with_id("community:member").format(self.author_id)
-
-    @property
-    def history_url(self) -> str:
-        return _url_with_id("community:post_history").format(self.pk)
-
-    @property
-    def react_url(self) -> str:
-        return _url_with_id("community:react").format(self.pk)
-
-    @property
-    def edit_url(self) -> str:
-        return _url_with_id("community:edit_post").format(self.pk)
-
-    @property
-    def delete_url(self) -> str:
-        return _url_with_id("community:delete_post").format(self.pk)
-
-    @property
-    def flag_url(self) -> str:
-        return _url_with_id("moderation:flag").format(self.pk)
+    author_url = _link("community:member", "author_id")
+    history_url = _link("community:post_history")
+    react_url = _link("community:react")
+    edit_url = _link("community:edit_post")
+    delete_url = _link("community:delete_post")
+    flag_url = _link("moderation:flag")
 
     @property
     def is_visible(self) -> bool:
         return self.visibility == self.Visibility.VISIBLE
-
-
-@functools.cache
-def _url_with_id(name: str) -> str:
-    """A route's URL with "{}" for the id. A thread page needs ~100 post URLs and reverse() is the
-    slowest part of rendering them, so each route is reversed once per process."""
-    return reverse(name, args=[_PLACEHOLDER_ID]).replace(str(_PLACEHOLDER_ID), "{}")
-
-
-_PLACEHOLDER_ID = 987654321
 
 
 class PostRevision(models.Model):
