@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.template.loader import render_to_string
+from django.core.mail import get_connection
 from django.urls import reverse
+
+from portal.emails import absolute_url, build_email
 
 
 def send_review_due(*, editors, articles, today: date) -> int:
@@ -15,20 +15,21 @@ def send_review_due(*, editors, articles, today: date) -> int:
             "title": article.title,
             "review_due": article.review_due,
             "overdue": article.review_due < today,
-            "edit_url": settings.SITE_URL + reverse("admin:articles_article_change", args=[article.pk]),
-            "page_url": settings.SITE_URL + article.get_absolute_url(),
+            "edit_url": absolute_url(reverse("admin:articles_article_change", args=[article.pk])),
+            "page_url": absolute_url(article.get_absolute_url()),
         }
         for article in articles
     ]
-    context = {"rows": rows, "today": today, "site_url": settings.SITE_URL}
     subject = f"[PANDAS Parent Network] {len(rows)} article review{'s' if len(rows) != 1 else ''} due"
-    text = render_to_string("articles/email/review_due.txt", context)
-    html = render_to_string("articles/email/review_due.html", context)
-    messages = []
-    for editor in editors:
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [editor.email])
-        message.attach_alternative(html, "text/html")
-        messages.append(message)
+    messages = [
+        build_email(
+            to=editor.email,
+            subject=subject,
+            template="articles/email/review_due",
+            context={"rows": rows, "today": today},
+        )
+        for editor in editors
+    ]
     if not messages:
         return 0
     with get_connection() as connection:

@@ -1,13 +1,10 @@
 """Building community emails (subject, text, HTML, headers). Sending is a task's job."""
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+from portal.emails import absolute_url as absolute
+from portal.emails import build_email
 
 
 def unfollow_url(user, thread) -> str:
@@ -27,13 +24,12 @@ def story_reminder(story, *, months: int) -> EmailMultiAlternatives:
         "settings_url": absolute(reverse("community:settings")),
         "site_name": "PANDAS Parent Network",
     }
-    message = EmailMultiAlternatives(
+    return build_email(
+        to=user.email,
         subject=f"[PANDAS Parent Network] How are things {months} months on?",
-        body=render_to_string("community/email/story_reminder.txt", context),
-        to=[user.email],
+        template="community/email/story_reminder",
+        context=context,
     )
-    message.attach_alternative(render_to_string("community/email/story_reminder.html", context), "text/html")
-    return message
 
 
 def reply_notification(user, notifications, *, digest: bool = False) -> EmailMultiAlternatives:
@@ -64,14 +60,17 @@ def reply_notification(user, notifications, *, digest: bool = False) -> EmailMul
         "notifications_url": absolute(reverse("community:notifications")),
         "site_name": "PANDAS Parent Network",
     }
-    message = EmailMultiAlternatives(
-        subject=f"[PANDAS Parent Network] {subject}",
-        body=render_to_string("community/email/replies.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(render_to_string("community/email/replies.html", context), "text/html")
+    headers = {}
     if len(groups) == 1:
         # RFC 8058: mail clients may offer a one-click "unsubscribe" that POSTs to this link.
-        message.extra_headers["List-Unsubscribe"] = f"<{groups[0]['unfollow_url']}>"
-        message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return message
+        headers = {
+            "List-Unsubscribe": f"<{groups[0]['unfollow_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    return build_email(
+        to=user.email,
+        subject=f"[PANDAS Parent Network] {subject}",
+        template="community/email/replies",
+        context=context,
+        headers=headers,
+    )
