@@ -245,12 +245,11 @@ def move_thread(*, moderator: User, thread: Thread, forum: Forum, reason: str = 
 @transaction.atomic
 def rename_thread(*, moderator: User, thread: Thread, title: str, reason: str = "") -> Thread:
     require_moderator(moderator)
-    old, thread.title = thread.title, title.strip()
+    # Recorded before the change, so the log keeps the old title as the target's description. The
+    # thread's public event line shows only the reason: a rename may remove a child's name.
+    record_action(actor=moderator, action=Action.THREAD_RENAME, target=thread, reason=reason)
+    thread.title = title.strip()
     thread.save()  # the slug follows the title; old links redirect to the new slug
-    note = f"was “{old}”"
-    record_action(
-        actor=moderator, action=Action.THREAD_RENAME, target=thread, reason=f"{note} — {reason}" if reason else note
-    )
     opening = thread.posts.filter(is_opening=True).first()
     if opening:
         _index_for_search(opening)

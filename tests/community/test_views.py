@@ -273,6 +273,22 @@ def test_editing_shows_an_edited_mark_and_a_history(client):
     assert "Original words" in history and "Corrected words" in history
 
 
+def test_earlier_versions_are_shown_only_to_the_author_and_moderators(client):
+    # A parent who edits out their child's name must not find it still online in the history.
+    member = UserFactory()
+    post = factories.thread(author=member, body="Our son Sam Jones has tics").posts.get()
+    services.edit_post(editor=member, post=post, body="Our son has tics")
+    url = f"/community/posts/{post.pk}/history/"
+    for reader in (None, UserFactory()):
+        client.logout()
+        if reader:
+            client.force_login(reader)
+        html = client.get(url).content.decode()
+        assert "Sam Jones" not in html and "Our son has tics" in html
+    client.force_login(UserFactory(roles=[Role.MODERATOR]))
+    assert "Sam Jones" in client.get(url).content.decode()
+
+
 def test_members_cannot_edit_or_delete_others_posts(client):
     post = factories.thread().posts.get()
     client.force_login(UserFactory())
