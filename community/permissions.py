@@ -62,5 +62,10 @@ def hold_reason(user, text: str) -> str:
     return policy.hold_reason(author=user, text=text, earlier_posts=user.community_posts.count())
 
 
+def edit_hold_reason(user, text: str) -> str:
+    """Why an edited post should wait for a moderator again: an edit must not slip in watched words."""
+    return policy.watched_words_reason(author=user, text=text)
+
+
 def can_edit(user, post) -> bool:
     return can_post(user) and (post.author_id == user.pk or is_moderator(user))

@@ -78,7 +78,8 @@ def refresh_thread(thread: Thread) -> None:
 
 
 def _add_post(*, author: User, thread: Thread, body: str, is_opening: bool = False) -> Post:
-    held_because = permissions.hold_reason(author, body)
+    # An opening post is checked with its thread's title: a watched word in a title holds it too.
+    held_because = permissions.hold_reason(author, f"{thread.title}\n{body}" if is_opening else body)
     post = Post.objects.create(
         thread=thread,
         author=author,
@@ -94,11 +95,15 @@ def _add_post(*, author: User, thread: Thread, body: str, is_opening: bool = Fal
     if post.is_visible:
         _notify_followers(post)
     else:
-        # Imported here: moderation's services import this module.
-        from moderation.tasks import tell_author_about_post
-
-        transaction.on_commit(lambda: tell_author_about_post.delay(post.pk))
+        _tell_author_it_waits(post)
     return post
+
+
+def _tell_author_it_waits(post: Post) -> None:
+    # Imported here: moderation's services import this module.
+    from moderation.tasks import tell_author_about_post
+
+    transaction.on_commit(lambda: tell_author_about_post.delay(post.pk))
 
 
 @transaction.atomic
@@ -139,6 +144,10 @@ def edit_post(*, editor: User, post: Post, body: str) -> Post:
     _index_for_search(post)
     if editor.pk != post.author_id:
         record_action(actor=editor, action=Action.POST_EDIT, target=post, member=post.author)
+    held_because = permissions.edit_hold_reason(editor, body)
+    if held_because and post.is_visible:
+        hold_post(moderator=None, post=post, reason=held_because)
+        _tell_author_it_waits(post)
     return post
 
 

@@ -65,6 +65,16 @@ def watched_words_in(text: str) -> list[str]:
     return [phrase for phrase in WatchedWord.objects.values_list("phrase", flat=True) if phrase.lower() in lowered]
 
 
+def watched_words_reason(*, author, text: str) -> str:
+    """Why an edited post should wait for a moderator again ("" = it stays as it is)."""
+    if author.is_moderator or _writing_system_content.get():
+        return ""
+    words = watched_words_in(text)
+    if words:
+        return "Posts that mention " + ", ".join(f"“{w}”" for w in words) + " are checked by a moderator first."
+    return ""
+
+
 def hold_reason(*, author, text: str, earlier_posts: int) -> str:
     """Why a new post should wait for a moderator, or "" to publish it at once.
 
@@ -74,10 +84,7 @@ def hold_reason(*, author, text: str, earlier_posts: int) -> str:
         return ""
     if earlier_posts < settings.MODERATION_HOLD_FIRST_POSTS:
         return "New members' first posts are checked by a moderator before they appear."
-    words = watched_words_in(text)
-    if words:
-        return "Posts that mention " + ", ".join(f"“{w}”" for w in words) + " are checked by a moderator first."
-    return ""
+    return watched_words_reason(author=author, text=text)
 
 
 def check_rate_limit(*, author, action: str, recent: list[datetime]) -> None:

@@ -97,3 +97,20 @@ def test_a_suspended_member_cannot_report_an_exposure():
     start, end = last_week()
     with pytest.raises(PermissionDenied, match="suspended"):
         submit_report(reporter=member, school=SchoolFactory(), kind="strep", window_start=start, window_end=end)
+
+
+def test_an_edit_that_adds_a_watched_word_waits_for_a_moderator_again(django_capture_on_commit_callbacks):
+    WatchedWord.objects.create(phrase="guaranteed")
+    author = UserFactory()
+    post = community.replies(community.thread(), 1, author=author)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        community.services.edit_post(editor=author, post=post, body="Now a GUARANTEED cure, buy here")
+    post.refresh_from_db()
+    assert post.visibility == Post.Visibility.HELD and "“guaranteed”" in post.hidden_reason
+    assert mail.outbox[-1].to == [author.email]
+
+
+def test_a_watched_word_in_a_thread_title_holds_the_thread():
+    WatchedWord.objects.create(phrase="miracle")
+    thread = community.thread(author=UserFactory(), title="A miracle protocol", body="Ask me how.")
+    assert thread.posts.get().visibility == Post.Visibility.HELD
