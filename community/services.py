@@ -372,6 +372,9 @@ def _notify_followers(post: Post) -> None:
         .filter(user__is_active=True)
         .values_list("user_id", "user__community_settings__emails")
     )
+    # A restored post was announced before: those followers are neither told nor counted again.
+    told = set(Notification.objects.filter(post=post).values_list("recipient_id", flat=True))
+    followers = [(user_id, choice) for user_id, choice in followers if user_id not in told]
     if not followers:
         return
     Emails = MemberSettings.Emails

@@ -267,3 +267,14 @@ def test_story_authors_are_reminded_once_at_3_and_at_6_months():
     Story.objects.filter(pk=story.pk).update(created_at=timezone.now() - timedelta(days=181), severity_6_months=2)
     assert send_story_reminders() == 0  # the 6-month figure is already there
     assert len(mail.outbox) == 1
+
+
+def test_restoring_a_post_does_not_count_it_unread_twice():
+    follower = UserFactory()
+    thread = factories.thread(author=follower)
+    (post,) = factories.replies(thread, 1)
+    moderator = UserFactory(roles=[factories_role()])
+    services.hide_post(moderator=moderator, post=post, reason="checking")
+    services.restore_post(moderator=moderator, post=post)
+    assert services.member_settings(follower).unread_count == 1
+    assert Notification.objects.filter(recipient=follower).count() == 1
