@@ -31,11 +31,11 @@ def suspension_message(suspension) -> str:
 def require_can_post(user) -> None:
     if not user.is_authenticated:
         raise NotAllowed("Please log in to post.")
+    if not user.is_active:
+        raise NotAllowed("Your account cannot post.")
     suspension = policy.active_suspension(user)
     if suspension:
         raise NotAllowed(suspension_message(suspension))
-    if not can_post(user):
-        raise NotAllowed("Your account cannot post.")
 
 
 def require_moderator(user) -> None:

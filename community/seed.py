@@ -8,7 +8,6 @@ from accounts.models import User
 from community import services
 from community.models import Forum, Story, Thread
 from moderation import policy
-from portal import pagecache
 
 DEMO_AUTHOR = "parent@example.org"
 THREADS = [
@@ -36,8 +35,6 @@ def seed(*, stdout) -> None:
         return
     with policy.system_content():  # demo content is not a new member posting: no holds, no rate limits
         created = _seed_threads_and_stories(author)
-    if created:
-        pagecache.invalidate()  # a write outside the web: stored anonymous pages are stale
     stdout.write(f"  community: {created} demo threads and stories added")
 
 

@@ -32,12 +32,11 @@ def test_forum_index_lists_forums_with_thread_counts(client):
 def test_forum_page_lists_pinned_first_then_latest_activity(client):
     old = factories.thread(title="Old but pinned")
     services.pin_thread(moderator=UserFactory(roles=[Role.MODERATOR]), thread=old)
-    quiet = factories.thread(title="Quiet thread")
+    factories.thread(title="Quiet thread")
     busy = factories.thread(title="Busy thread")
     factories.replies(busy, 1)
     html = client.get(reverse("community:forum", args=["newly-diagnosed"])).content.decode()
     assert html.index("Old but pinned") < html.index("Busy thread") < html.index("Quiet thread")
-    assert quiet  # listed, last
 
 
 def test_forum_page_costs_the_same_for_5_and_25_threads(client):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from environ import Env
 
 from accounts.demo import seed_demo_users
+from portal import pagecache
 from portal.hooks import app_hooks
 
 
@@ -30,4 +31,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo password for new demo accounts: {password}"))
         for seed in app_hooks("seed", "seed"):
             seed(stdout=self.stdout)
+        pagecache.invalidate()  # writes outside the web: no visitor may get a page from before them
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
