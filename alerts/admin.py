@@ -107,8 +107,11 @@ class ExposureReportAdmin(admin.ModelAdmin):
     def reject(self, request, queryset):
         done = 0
         for report in queryset.filter(status=ExposureReport.Status.PENDING):
-            services.reject_report(report=report, moderator=request.user)
-            done += 1
+            try:
+                services.reject_report(report=report, moderator=request.user)
+                done += 1
+            except services.InvalidReportState as error:  # decided meanwhile, e.g. in the queue
+                self.message_user(request, str(error), messages.WARNING)
         self.message_user(request, f"{done} report(s) rejected.")
 
 

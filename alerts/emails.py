@@ -11,6 +11,7 @@ from django.utils import translation
 
 from alerts import tokens
 from alerts.models import Alert, ExposureReport, School, Subscription
+from portal.emails import render_plain_text
 
 STREP_ARTICLE = "/articles/strep-at-school-after-an-exposure/"
 PANDAS_ARTICLE = "/articles/what-are-pandas-and-pans/"
@@ -33,8 +34,9 @@ def _render(name: str, language: str, context: dict) -> tuple[str, str, str]:
     base = f"alerts/email/{language}/{name}"
     # Month and day names in dates follow the subscriber's language.
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-        return subject, render_to_string(f"{base}.txt", context), render_to_string(f"{base}.html", context)
+        # Subject and text are plain text: never HTML-escaped ("St. Mary's", not "St. Mary&#x27;s").
+        subject = " ".join(render_plain_text(f"{base}_subject.txt", context).split())
+        return subject, render_plain_text(f"{base}.txt", context), render_to_string(f"{base}.html", context)
 
 
 def _message(*, to: str, language: str, name: str, context: dict, headers=None, connection=None):

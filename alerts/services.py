@@ -319,8 +319,8 @@ def submit_report(
         raise PermissionDenied("Log in to report an exposure.")
     if is_suspended(reporter):
         raise PermissionDenied("Your account is suspended, so it cannot report exposures for now.")
-    if scope == Scope.SCHOOL:
-        scope_label = ""
+    # Whitespace is no label: "   " must fail "say which grade or classroom", not be saved empty.
+    scope_label = "" if scope == Scope.SCHOOL else scope_label.strip()
     validate_report(
         school=school, scope=scope, scope_label=scope_label, window_start=window_start, window_end=window_end
     )
@@ -329,7 +329,7 @@ def submit_report(
         report = ExposureReport.objects.create(
             school=school,
             scope=scope,
-            scope_label=scope_label.strip(),
+            scope_label=scope_label,
             kind=kind,
             window_start=window_start,
             window_end=window_end,

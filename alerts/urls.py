@@ -2,6 +2,7 @@ from django.urls import path
 
 from alerts import views
 from alerts.feeds import SchoolAlertsFeed
+from portal.pagecache import cache_anonymous_page
 
 app_name = "alerts"
 
@@ -21,5 +22,5 @@ urlpatterns = [
     path("audit/", views.audit, name="audit"),
     path("schools/search.json", views.school_search, name="school_search"),
     path("schools/<slug:slug>/", views.school_detail, name="school"),
-    path("schools/<slug:slug>/feed/", SchoolAlertsFeed(), name="school_feed"),
+    path("schools/<slug:slug>/feed/", cache_anonymous_page(SchoolAlertsFeed()), name="school_feed"),
 ]

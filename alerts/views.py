@@ -1,5 +1,6 @@
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -21,6 +22,7 @@ from alerts.forms import (
 )
 from alerts.models import Alert, ExposureReport, School, SchoolContact, Subscription
 from alerts.querysets import SCHOOL_SEARCH_LIMIT
+from portal.pagecache import cache_anonymous_page
 
 RECENT_WEEKS = 8
 RECENT_ROWS_SHOWN = 40
@@ -35,6 +37,7 @@ def _client_ip(request) -> str | None:
 
 
 @require_GET
+@cache_anonymous_page
 def index(request):
     query = _school_query(request)
     schools = list(School.objects.search(query)[:SCHOOL_SEARCH_LIMIT]) if query else None
@@ -44,6 +47,7 @@ def index(request):
 
 
 @require_GET
+@cache_anonymous_page
 def school_detail(request, slug):
     school = get_object_or_404(School, slug=slug)
     page = Paginator(Alert.objects.filter(school=school).weekly_counts(), 20).get_page(request.GET.get("page"))
@@ -235,6 +239,8 @@ def my_subscription(request, pk):
         form = PreferencesForm(request.POST)
         if form.is_valid():
             services.update_preferences(subscription=subscription, **form.cleaned_data)
+        else:
+            messages.error(request, "Those choices were not recognised, so nothing changed. Please choose again.")
     return redirect("alerts:my_alerts")
 
 

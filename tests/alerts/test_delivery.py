@@ -242,3 +242,23 @@ def test_logs_name_ids_and_outcomes_never_addresses(mail_server, moderator, capl
     ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith(("alerts", "celery")))
     assert "suppressed 550" in ours
     assert "private.parent" not in ours
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_school_name_with_an_apostrophe_arrives_as_written(language):
+    import datetime
+
+    from alerts import emails
+    from alerts.models import Alert
+    from tests.alerts.factories import SchoolFactory, SubscriptionFactory
+
+    school = SchoolFactory(name="St. Mary's School")
+    today = datetime.date(2026, 11, 20)
+    alert = Alert.objects.create(
+        school=school, scope="school", kind="strep", iso_year=2026, iso_week=47,
+        window_start=today - datetime.timedelta(days=2), window_end=today,
+    )  # fmt: skip
+    message = emails.alert_message(alert=alert, subscription=SubscriptionFactory(school=school, language=language))
+    assert "St. Mary's School" in message.subject
+    assert "St. Mary's School" in message.body and "&#x27;" not in message.subject + message.body

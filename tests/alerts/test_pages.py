@@ -89,10 +89,11 @@ def test_subscribe_link_from_home_search_lists_matches(client):
 def test_index_query_count_is_fixed(client, moderator):
     few, many = SchoolFactory(), SchoolFactory()
     publish_weeks(few, 1, moderator)
-    assert_fixed_queries(client, "/alerts/", "/alerts/", 1)
+    one_week = count_queries(client, "/alerts/")
     for _ in range(5):
         publish_weeks(SchoolFactory(), 3, moderator)
     publish_weeks(many, 6, moderator)
+    assert (one_week, count_queries(client, "/alerts/")) == (1, 1)
     assert_fixed_queries(client, f"/alerts/?school_q={few.name}", "/alerts/?school_q=Oakridge", 2)
 
 

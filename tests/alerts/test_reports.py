@@ -173,3 +173,19 @@ def test_contact_request_then_moderator_verification_is_logged(client, moderator
     services.revoke_contact(contact=contact, moderator=moderator, reason="left the school")
     assert ModerationAction.objects.filter(action="contact.revoke").count() == 1
     assert not SchoolContact.objects.is_verified(user=member, school=school)
+
+
+@pytest.mark.django_db
+def test_a_classroom_label_of_only_spaces_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from alerts import services
+    from tests.alerts.factories import SchoolFactory, last_week
+    from tests.factories import UserFactory
+
+    start, end = last_week()
+    with pytest.raises(ValidationError):
+        services.submit_report(
+            reporter=UserFactory(), school=SchoolFactory(allow_classroom_scope=True), kind="strep",
+            window_start=start, window_end=end, scope="grade", scope_label="   ",
+        )  # fmt: skip
