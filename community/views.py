@@ -186,15 +186,17 @@ def _own_post(request, post_id) -> Post:
     return post
 
 
-@login_required
 def edit_post(request, post_id):
+    compose_url = reverse("community:edit_post", args=[post_id])
+    if not request.user.is_authenticated:
+        return _login_first(request, compose_url)  # an expired session keeps the edited text
     post = _own_post(request, post_id)
     context = {"post": post, "thread": post.thread, "forum": post.thread.forum}
     if post.visibility == Post.Visibility.DELETED:
         messages.error(request, "This post was deleted and can no longer be edited.")
         return redirect(post.get_absolute_url())
     if request.method != "POST":
-        form = forms.EditForm(initial={"body": post.body})
+        form = forms.EditForm(initial=_stashed_draft(request, compose_url) or {"body": post.body})
         return render(request, "community/edit_form.html", {**context, "form": form})
 
     def save(data):
@@ -344,12 +346,15 @@ def new_story(request):
     return _compose(request, forms.StoryForm(request.POST), "community/story_form.html", {}, create)
 
 
-@login_required
 def update_story(request, pk):
+    compose_url = reverse("community:update_story", args=[pk])
+    if not request.user.is_authenticated:
+        return _login_first(request, compose_url)  # an expired session keeps the figures sent
     story = get_object_or_404(Story.objects.select_related("post__thread"), pk=pk, post__author=request.user)
     form = forms.StoryUpdateForm(
-        request.POST or None,
-        initial={name: getattr(story, name) for name in services.STORY_UPDATE_FIELDS},
+        request.POST if request.method == "POST" else None,
+        initial=_stashed_draft(request, compose_url)
+        or {name: getattr(story, name) for name in services.STORY_UPDATE_FIELDS},
     )
     if request.method == "POST" and form.is_valid():
         try:

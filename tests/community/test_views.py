@@ -579,3 +579,14 @@ def test_a_refusal_from_the_pace_hook_keeps_the_text(client, monkeypatch):
     client.force_login(UserFactory())
     html = client.post(f"/community/t/{thread.pk}/reply/", {"body": "Patient words"}).content.decode()
     assert "faster than our limits allow" in html and "Patient words" in html
+
+
+def test_an_edit_sent_after_the_session_expired_comes_back_after_login(client):
+    member = UserFactory()
+    post = factories.thread(author=member, body="First words").posts.get()
+    url = f"/community/posts/{post.pk}/edit/"
+    response = client.post(url, {"body": "My careful correction"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    client.force_login(member)
+    html = client.get(url).content.decode()
+    assert "My careful correction" in html
