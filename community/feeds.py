@@ -1,10 +1,12 @@
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
-from community.models import Forum, Post, Thread
+from community import access
+from community.models import Forum, Post
 
 FEED_ITEMS = 20
 
@@ -16,7 +18,7 @@ class ForumFeed(Feed):
 
     def get_object(self, request, slug):
         forum = get_object_or_404(Forum, slug=slug)
-        if forum.members_only:
+        if not forum.readable_by(AnonymousUser()):
             raise Http404("Members-only forums have no public feed")
         return forum
 
@@ -31,7 +33,8 @@ class ForumFeed(Feed):
 
     def items(self, forum):
         return (
-            Thread.objects.filter(forum=forum, is_deleted=False, posts__is_opening=True, posts__visibility="visible")
+            access.public_threads()
+            .filter(forum=forum)
             .select_related("author")
             .prefetch_related(Prefetch("posts", queryset=Post.objects.filter(is_opening=True), to_attr="opening"))
             .order_by("-created_at", "-id")[:FEED_ITEMS]

@@ -57,6 +57,9 @@ class Thread(models.Model):
     is_pinned = models.BooleanField(default=False)
     is_locked = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
+    # Denormalized, kept right by services.refresh_thread: whether the opening post is visible. A
+    # thread is public only while it is (community.access): a held title must not leak through lists.
+    opening_visible = models.BooleanField(default=True)
     # Denormalized, kept right by services.refresh_thread: visible replies (the opening post excluded).
     reply_count = models.PositiveIntegerField(default=0)
     last_post = models.ForeignKey("Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -108,6 +111,9 @@ class Post(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.VISIBLE)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    # Set when the post is first held or hidden and never cleared: a moderator checked it once, so
+    # its later edits wait for a moderator again (an approved post must not be edited into a name).
+    was_withheld = models.BooleanField(default=False)
     helpful_count = models.PositiveIntegerField(default=0)
     thinking_count = models.PositiveIntegerField(default=0)
     search_vector = SearchVectorField(null=True, editable=False)

@@ -8,6 +8,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from community import access
 from community.models import Story
 
 MIN_STORIES = 5
@@ -121,7 +122,7 @@ def _share_chart(counts: Counter, labels: list[tuple[str, str]], total: int) -> 
 
 def summarize() -> list[TreatmentOutcome]:
     """One entry per treatment that has stories; figures only when MIN_STORIES stand behind them."""
-    rows = Story.objects.published().values(
+    rows = access.outcome_stories().values(
         "treatment", "severity_before", *(name for _, name in TIME_POINTS), "side_effects", "insurance"
     )
     by_treatment: dict[str, list[dict]] = {}

@@ -1,19 +1,18 @@
-"""Who may do what in the community — one place, so moderation (suspensions, bans) extends it here."""
+"""Whether a member may write at all, how fast, and whether it waits for a moderator: the
+community's posting policy, asking moderation's rules (suspensions, limits, pre-moderation).
+Who may see or act on a given thread or post is decided in community.access."""
 
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from community.models import PostRevision
 from moderation import policy
 
 
 class NotAllowed(PermissionDenied):
     """A community action refused, with the reason in the member's words."""
-
-
-def is_moderator(user) -> bool:
-    return bool(user.is_authenticated and user.is_moderator)
 
 
 def can_post(user) -> bool:
@@ -38,15 +37,15 @@ def require_can_post(user) -> None:
         raise NotAllowed(suspension_message(suspension))
 
 
-def require_moderator(user) -> None:
-    if not is_moderator(user):
-        raise NotAllowed("Only moderators can do that.")
-
-
 def check_pace(user, action: str) -> None:
-    """Raise NotAllowed (with when to try again) if `user` is writing too fast; `action` is "thread" or
-    "post". The limits are moderation's (settings.MODERATION_RATE_LIMITS); the compose forms keep the text."""
-    written = user.threads if action == "thread" else user.community_posts
+    """Raise NotAllowed (with when to try again) if `user` is writing too fast; `action` is "thread",
+    "post" or "edit". The limits are moderation's (settings.MODERATION_RATE_LIMITS); the compose forms
+    keep the text."""
+    written = {
+        "thread": user.threads,
+        "post": user.community_posts,
+        "edit": PostRevision.objects.filter(editor=user),
+    }[action]
     recent = list(
         written.filter(created_at__gte=timezone.now() - timedelta(days=1)).values_list("created_at", flat=True)
     )
@@ -62,10 +61,7 @@ def hold_reason(user, text: str) -> str:
     return policy.hold_reason(author=user, text=text, earlier_posts=user.community_posts.count())
 
 
-def edit_hold_reason(user, text: str) -> str:
-    """Why an edited post should wait for a moderator again: an edit must not slip in watched words."""
-    return policy.watched_words_reason(author=user, text=text)
-
-
-def can_edit(user, post) -> bool:
-    return can_post(user) and (post.author_id == user.pk or is_moderator(user))
+def edit_hold_reason(user, post, text: str) -> str:
+    """Why an edited post should wait for a moderator again: a post a moderator once checked goes back
+    to the queue; no edit may slip in watched words."""
+    return policy.edit_hold_reason(author=user, text=text, was_withheld=post.was_withheld)

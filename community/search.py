@@ -5,6 +5,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Func, TextField, Value
 
+from community import access
 from community.models import Post
 from portal.search import HEADLINE_OPTIONS, SearchResult, SearchSection, safe_snippet
 
@@ -42,9 +43,7 @@ def _best_matches(readable, query: str) -> list[Post]:
 
 def search(query: str, *, user) -> SearchSection:
     section = SearchSection(title="Community")
-    readable = Post.objects.public()
-    if not user.is_authenticated:
-        readable = readable.filter(thread__forum__members_only=False)
+    readable = access.searchable_posts(user)
     if connection.vendor == "postgresql":
         posts = _best_matches(readable, query)
     else:  # SQLite, the first-look database: plain substring match.

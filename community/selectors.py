@@ -2,7 +2,8 @@
 
 from django.db.models import Q
 
-from community.models import Post, Reaction
+from community import access
+from community.models import Reaction, Thread
 from moderation.models import ModerationAction
 
 
@@ -20,7 +21,7 @@ def page_of_post(posts, post_id: str, per_page: int) -> int | None:
     return before // per_page + 1
 
 
-def with_my_reactions(user, posts: list[Post]) -> list[Post]:
+def with_my_reactions(user, posts: list) -> list:
     """Mark each post with the member's own reactions (`post.my_helpful`, `post.my_thinking`), in one query."""
     mine = set()
     if user.is_authenticated and posts:
@@ -37,7 +38,7 @@ def quote_text(post_id: str | None, *, thread, user) -> str:
     """A quoted post as Markdown, with attribution, to start a reply with."""
     if not post_id or not str(post_id).isdigit():
         return ""
-    post = Post.objects.visible_to(user).filter(thread=thread, pk=int(post_id)).select_related("author").first()
+    post = access.readable_posts(user).filter(thread=thread, pk=int(post_id)).select_related("author").first()
     if post is None:
         return ""
     quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
@@ -53,18 +54,62 @@ THREAD_EVENTS = [
     ModerationAction.Action.THREAD_RENAME,
     ModerationAction.Action.THREAD_SPLIT,
 ]
+EVENT_TEXT = {
+    ModerationAction.Action.THREAD_LOCK: "Locked by the moderators",
+    ModerationAction.Action.THREAD_UNLOCK: "Unlocked by the moderators",
+    ModerationAction.Action.THREAD_PIN: "Pinned by the moderators",
+    ModerationAction.Action.THREAD_UNPIN: "Unpinned by the moderators",
+    ModerationAction.Action.THREAD_MOVE: "Moved by the moderators",
+    ModerationAction.Action.THREAD_RENAME: "Renamed by the moderators",
+}
+# Renames and splits may remove a title that named a child: the public reads no earlier title and
+# no reason (moderators read both, as the audit log keeps them).
+EVENTS_WITHOUT_PUBLIC_REASON = {ModerationAction.Action.THREAD_RENAME, ModerationAction.Action.THREAD_SPLIT}
 
 
-def place_thread_events(thread, posts: list, *, first_page: bool, last_page: bool) -> list:
-    """Moderators' thread changes as event lines between the posts they came between (one query).
+def _describe(event, *, moderator: bool, visible_threads: dict) -> None:
+    """Set `event.text` and `event.link` (or None) for the person reading the thread."""
+    other = visible_threads.get(event.details.get("thread"))
+    event.link = other.get_absolute_url() if other else None
+    if event.action == ModerationAction.Action.THREAD_SPLIT and not moderator:
+        # Older splits recorded no direction; their reason said "split from …".
+        direction = event.details.get("direction", "from" if event.reason.startswith("split from") else "into")
+        event.text = (
+            "Split from another thread" if direction == "from" else "Replies were split off into another thread"
+        )
+        return
+    if event.action == ModerationAction.Action.THREAD_SPLIT:
+        event.text = "Split by the moderators"
+    else:
+        event.text = EVENT_TEXT[event.action]
+    if event.action == ModerationAction.Action.THREAD_RENAME and moderator:
+        event.text += f" (it was “{event.target_description}”)"
+    if event.reason and (moderator or event.action not in EVENTS_WITHOUT_PUBLIC_REASON):
+        event.text += f": {event.reason}"
+
+
+def place_thread_events(thread, posts: list, *, user, first_page: bool, last_page: bool) -> list:
+    """Moderators' thread changes as event lines between the posts they came between (two queries).
 
     Each post on the page gets `events_before`; events after the last post of the last page are
-    returned. An event older than a later page's first post belongs to an earlier page.
+    returned. An event older than a later page's first post belongs to an earlier page. Each event
+    gets `text` and `link`, worded for `user` (see `_describe`).
     """
-    events = ModerationAction.objects.filter(
-        target_type__app_label="community", target_type__model="thread", target_id=str(thread.pk),
-        action__in=THREAD_EVENTS,
-    ).order_by("created_at", "id")  # fmt: skip
+    events = list(
+        ModerationAction.objects.filter(
+            target_type__app_label="community", target_type__model="thread", target_id=str(thread.pk),
+            action__in=THREAD_EVENTS,
+        ).order_by("created_at", "id")
+    )  # fmt: skip
+    other_ids = {event.details.get("thread") for event in events if event.details.get("thread")}
+    visible_threads = (
+        {other.pk: other for other in access.threads(user, Thread.objects.filter(pk__in=other_ids))}
+        if other_ids
+        else {}
+    )
+    moderator = access.is_moderator(user)
+    for event in events:
+        _describe(event, moderator=moderator, visible_threads=visible_threads)
     for post in posts:
         post.events_before = []
     trailing = []

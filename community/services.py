@@ -12,9 +12,10 @@ from django.db.models import F, Q, Value
 from django.utils import timezone
 
 from accounts.models import User
-from community import emails, permissions
+from community import access, emails, permissions
+from community.access import is_moderator, require_moderator
 from community.models import Follow, Forum, MemberSettings, Notification, Post, PostRevision, Reaction, Story, Thread
-from community.permissions import NotAllowed, can_edit, is_moderator, require_can_post, require_moderator
+from community.permissions import NotAllowed, require_can_post
 
 # The audit-log call (moderation.services re-exports it; importing it from there would be circular).
 from moderation.audit import record_action
@@ -66,14 +67,19 @@ def _index_for_search(post: Post) -> None:
 
 
 def refresh_thread(thread: Thread) -> None:
-    """Recount a thread's visible replies and find its last visible post: the one way they change."""
+    """Recount a thread's visible replies, find its last visible post and whether its opening post is
+    visible (which makes the thread public): the one way they change."""
     visible = Post.objects.filter(thread=thread, visibility=Post.Visibility.VISIBLE)
     last = visible.order_by("-created_at", "-id").first()
     thread.reply_count = visible.filter(is_opening=False).count()
     thread.last_post = last
     thread.last_activity_at = last.created_at if last else thread.created_at
+    thread.opening_visible = visible.filter(is_opening=True).exists()
     Thread.objects.filter(pk=thread.pk).update(
-        reply_count=thread.reply_count, last_post=thread.last_post, last_activity_at=thread.last_activity_at
+        reply_count=thread.reply_count,
+        last_post=thread.last_post,
+        last_activity_at=thread.last_activity_at,
+        opening_visible=thread.opening_visible,
     )
 
 
@@ -88,6 +94,7 @@ def _add_post(*, author: User, thread: Thread, body: str, is_opening: bool = Fal
         is_opening=is_opening,
         visibility=Post.Visibility.HELD if held_because else Post.Visibility.VISIBLE,
         hidden_reason=held_because,
+        was_withheld=bool(held_because),
     )
     _index_for_search(post)
     Follow.objects.get_or_create(thread=thread, user=author)
@@ -125,26 +132,32 @@ def reply(*, author: User, thread: Thread, body: str) -> Post:
     thread = Thread.objects.select_for_update().select_related("forum").get(pk=thread.pk)
     _require_readable(author, thread.forum)
     _require_open(thread)
+    if not access.can_see_thread(author, thread):
+        raise NotAllowed("This thread is not open to replies.")
     permissions.check_pace(author, "post")
     return _add_post(author=author, thread=thread, body=body)
 
 
 @transaction.atomic
 def edit_post(*, editor: User, post: Post, body: str) -> Post:
-    """Change a post's text, keeping the old text as a revision and marking the post edited."""
-    if not can_edit(editor, post):
-        raise NotAllowed("You can only edit your own posts.")
+    """Change a post's text, keeping the old text as a revision and marking the post edited.
+
+    An edit to a post a moderator once checked, or one that adds a watched word, waits for a
+    moderator again, like a new post."""
     if post.visibility == Post.Visibility.DELETED:
         raise NotAllowed("This post was deleted and can no longer be edited.")
+    if not access.can_edit(editor, post):
+        raise NotAllowed("You can only edit your own posts.")
     if not is_moderator(editor):
         _require_open(post.thread)
+        permissions.check_pace(editor, "edit")
     PostRevision.objects.create(post=post, body=post.body, body_html=post.body_html, editor=editor)
     post.body, post.body_html, post.edited_at = body, render_markdown(body), timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     _index_for_search(post)
     if editor.pk != post.author_id:
         record_action(actor=editor, action=Action.POST_EDIT, target=post, member=post.author)
-    held_because = permissions.edit_hold_reason(editor, body)
+    held_because = permissions.edit_hold_reason(editor, post, body)
     if held_because and post.is_visible:
         hold_post(moderator=None, post=post, reason=held_because)
         _tell_author_it_waits(post)
@@ -156,7 +169,8 @@ def _set_visibility(post: Post, visibility: str, reason: str = "") -> None:
     Thread.objects.select_for_update().filter(pk=post.thread_id).values_list("pk").first()
     was_visible = post.is_visible
     post.visibility, post.hidden_reason = visibility, reason
-    post.save(update_fields=["visibility", "hidden_reason"])
+    post.was_withheld = post.was_withheld or visibility in (Post.Visibility.HELD, Post.Visibility.HIDDEN)
+    post.save(update_fields=["visibility", "hidden_reason", "was_withheld"])
     refresh_thread(post.thread)
     if post.is_visible and not was_visible:
         _notify_followers(post)
@@ -164,12 +178,12 @@ def _set_visibility(post: Post, visibility: str, reason: str = "") -> None:
 
 @transaction.atomic
 def delete_post(*, actor: User, post: Post, reason: str = "") -> Post:
-    """Delete a post, leaving a tombstone so the thread still reads. Authors delete their own;
-    moderators any (recorded in the audit log)."""
-    if not can_edit(actor, post):
-        raise NotAllowed("You can only delete your own posts.")
+    """Delete a post, leaving a tombstone so the thread still reads. Authors delete their own, even
+    while suspended; moderators any (recorded in the audit log)."""
     if post.visibility == Post.Visibility.DELETED:
         return post
+    if not access.can_delete(actor, post):
+        raise NotAllowed("You can only delete your own posts.")
     _set_visibility(post, Post.Visibility.DELETED, reason)
     if actor.pk != post.author_id:
         record_action(actor=actor, action=Action.POST_DELETE, target=post, member=post.author, reason=reason)
@@ -287,10 +301,21 @@ def split_thread(*, moderator: User, thread: Thread, posts: list[Post], title: s
     _index_for_search(Post.objects.get(pk=posts[0].pk))
     count = f"{len(posts)} repl{'y' if len(posts) == 1 else 'ies'}"
     note = f" — {reason}" if reason else ""
+    # The titles stay in the audit log (moderators only); the threads' event lines link each other.
     record_action(
-        actor=moderator, action=Action.THREAD_SPLIT, target=thread, reason=f"{count} split off into “{new.title}”{note}"
+        actor=moderator,
+        action=Action.THREAD_SPLIT,
+        target=thread,
+        reason=f"{count} split off into “{new.title}”{note}",
+        details={"thread": new.pk, "direction": "into"},
     )
-    record_action(actor=moderator, action=Action.THREAD_SPLIT, target=new, reason=f"split from “{thread.title}”{note}")
+    record_action(
+        actor=moderator,
+        action=Action.THREAD_SPLIT,
+        target=new,
+        reason=f"split from “{thread.title}”{note}",
+        details={"thread": thread.pk, "direction": "from"},
+    )
     return new
 
 
@@ -314,9 +339,8 @@ def toggle_reaction(*, user: User, post: Post, kind: str) -> tuple[bool, int]:
     require_can_post(user)
     kind = Reaction.Kind(kind)
     post = Post.objects.select_for_update().select_related("thread__forum").get(pk=post.pk)
-    if not post.is_visible or post.thread.is_deleted:
+    if not access.can_react(user, post):
         raise NotAllowed("You can only react to posts you can see.")
-    _require_readable(user, post.thread.forum)
     deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
     if not deleted:
         Reaction.objects.create(post=post, user=user, kind=kind)
@@ -420,9 +444,7 @@ def send_pending_notifications(*, user_id: int, digest: bool = False) -> int:
             pending.update(email=Notification.Email.SKIPPED)
         return 0
     notifications = list(
-        pending.filter(post__visibility=Post.Visibility.VISIBLE, post__thread__is_deleted=False)
-        .select_related("post__thread", "post__author")
-        .order_by("created_at", "id")
+        access.emailable(pending).select_related("post__thread", "post__author").order_by("created_at", "id")
     )
     if notifications:
         emails.reply_notification(row.user, notifications, digest=digest).send()
@@ -498,7 +520,7 @@ def stories_due_a_reminder() -> list[int]:
             created_at__lte=now - timedelta(days=months * DAYS_PER_MONTH),
             **{f"{figure}__isnull": True},
         )
-    return list(Story.objects.published().filter(due).values_list("pk", flat=True)[:100])
+    return list(Story.objects.live().filter(due).values_list("pk", flat=True)[:100])
 
 
 @transaction.atomic

@@ -1,13 +1,14 @@
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps import Sitemap
 
-from community.models import Forum, Thread
+from community import access
 
 
 class ForumSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return Forum.objects.filter(members_only=False)
+        return access.forums(AnonymousUser())
 
 
 class ThreadSitemap(Sitemap):
@@ -15,7 +16,7 @@ class ThreadSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Thread.objects.filter(is_deleted=False, forum__members_only=False).order_by("-last_activity_at", "-id")
+        return access.public_threads().order_by("-last_activity_at", "-id")
 
     def lastmod(self, thread):
         return thread.last_activity_at

@@ -9,9 +9,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from community import forms, outcomes, selectors, services
+from community import access, forms, outcomes, selectors, services
 from community.models import Follow, Forum, Post, Reaction, Story, Thread
-from community.permissions import NotAllowed, can_edit, can_post, suspension_message
+from community.permissions import NotAllowed, can_post, suspension_message
 from moderation import policy
 from portal.pagecache import cache_anonymous_page
 
@@ -20,6 +20,7 @@ POSTS_PER_PAGE = 20
 STORIES_PER_PAGE = 20
 DRAFT_SESSION_KEY = "community-draft:{}"
 POSTED_TAG = "draft-posted"
+THREAD_GONE = "This thread was deleted or is no longer public, so it takes no more replies."
 
 
 # --- Helpers: nothing typed is lost ------------------------------------------------------------
@@ -32,18 +33,20 @@ def _login_first(request, compose_url: str):
     with anything they sent shown back.
     """
     if request.user.is_authenticated:
-        typed = [value for name, value in request.POST.items() if name in ("title", "body", "narrative") and value]
         suspension = policy.active_suspension(request.user)
-        context = {
-            "message": suspension_message(suspension) if suspension else "Your account cannot post.",
-            "typed": typed,
-        }
-        return render(request, "community/cannot_post.html", context, status=403)
+        message = suspension_message(suspension) if suspension else "Your account cannot post."
+        return _refused_with_text(request, message)
     if request.method == "POST":
         request.session[DRAFT_SESSION_KEY.format(compose_url)] = {
             name: request.POST.getlist(name) for name in request.POST if name != "csrfmiddlewaretoken"
         }
     return redirect_to_login(compose_url)
+
+
+def _refused_with_text(request, message: str, status: int = 403):
+    """A compose that cannot go through: say why, and show back anything that was sent."""
+    typed = [value for name, value in request.POST.items() if name in ("title", "body", "narrative") and value]
+    return render(request, "community/cannot_post.html", {"message": message, "typed": typed}, status=status)
 
 
 def _stashed_draft(request, compose_url: str) -> dict | None:
@@ -57,7 +60,7 @@ def _stashed_draft(request, compose_url: str) -> dict | None:
 
 
 def _posted(request, text: str, post: Post | None = None) -> None:
-    if post is not None and post.visibility == Post.Visibility.HELD:
+    if post is not None and post.visibility == Post.Visibility.HELD and post.hidden_reason:
         text = f"Thank you. {post.hidden_reason} It will appear once a moderator has looked at it."
     # The tag tells community-draft.js that the draft it kept for this form can go.
     messages.success(request, text, extra_tags=POSTED_TAG)
@@ -93,7 +96,7 @@ def forum(request, slug):
     forum = get_object_or_404(Forum, slug=slug)
     if not forum.readable_by(request.user):
         return redirect_to_login(request.get_full_path())
-    threads = Thread.objects.visible_to(request.user).filter(forum=forum).for_list()
+    threads = access.threads(request.user, Thread.objects.filter(forum=forum)).for_list()
     # Page through ids only, then join authors and last posts for the 25 shown: an OFFSET over the
     # joined rows made page 100 three times slower than page 1. Still one query (a subquery).
     page = Paginator(threads.values_list("pk", flat=True), THREADS_PER_PAGE).get_page(request.GET.get("page"))
@@ -102,26 +105,41 @@ def forum(request, slug):
 
 
 @cache_anonymous_page
-def thread(request, pk, slug):
+def _thread_or_404(request, pk) -> Thread:
+    """The thread at `pk` if `request.user` may see it; a thread they may not see answers like a
+    missing one (its title must not leak, not even through a redirect to its slug)."""
     thread = get_object_or_404(Thread.objects.select_related("forum"), pk=pk)
-    if thread.is_deleted and not (request.user.is_authenticated and request.user.is_moderator):
+    if not access.can_see_thread(request.user, thread):
         raise Http404("No such thread")
-    if not thread.forum.readable_by(request.user):
+    return thread
+
+
+def _visible_post_or_404(request, post_id, check) -> Post:
+    post = get_object_or_404(Post.objects.select_related("thread__forum", "author"), pk=post_id)
+    if not check(request.user, post):
+        raise Http404("No such post")
+    return post
+
+
+@cache_anonymous_page
+def thread(request, pk, slug):
+    thread = _thread_or_404(request, pk)
+    if access.needs_login(request.user, thread):
         return redirect_to_login(request.get_full_path())
     if slug != thread.slug:
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(f"{thread.get_absolute_url()}{query}", permanent=True)
-    posts = Post.objects.filter(thread=thread).in_thread_for(request.user).for_thread_page()
+    posts = access.thread_posts(request.user, thread).for_thread_page()
     page_number = request.GET.get("page")
     if "post" in request.GET:
         page_number = selectors.page_of_post(posts, request.GET["post"], POSTS_PER_PAGE) or page_number
     page = Paginator(posts, POSTS_PER_PAGE).get_page(page_number)
     user = request.user
-    posts = selectors.with_my_reactions(user, list(page.object_list))
-    trailing_events = selectors.place_thread_events(
-        thread, posts, first_page=page.number == 1, last_page=not page.has_next()
-    )
     allowed = can_post(user)
+    posts = access.mark_posts(user, selectors.with_my_reactions(user, list(page.object_list)), may_write=allowed)
+    trailing_events = selectors.place_thread_events(
+        thread, posts, user=user, first_page=page.number == 1, last_page=not page.has_next()
+    )
     suspension = policy.active_suspension(user) if user.is_authenticated and not allowed else None
     context = {
         "thread": thread,
@@ -132,7 +150,7 @@ def thread(request, pk, slug):
         "reply_url": reverse("community:reply", args=[thread.pk]),
         "can_post": allowed,
         "cannot_post_because": suspension_message(suspension) if suspension else "",
-        "is_moderator": user.is_authenticated and user.is_moderator,
+        "is_moderator": access.is_moderator(user),
         "following": user.is_authenticated and Follow.objects.filter(thread=thread, user=user).exists(),
     }
     if allowed and not (thread.is_locked or thread.is_deleted):
@@ -159,10 +177,16 @@ def new_thread(request, slug):
 
 
 def reply(request, pk):
-    thread = get_object_or_404(Thread.objects.select_related("forum"), pk=pk)
     compose_url = reverse("community:reply", args=[pk])
     if not can_post(request.user):
         return _login_first(request, compose_url)
+    try:
+        thread = _thread_or_404(request, pk)
+    except Http404:
+        if request.method != "POST":
+            raise
+        # Deleted or withdrawn while the member was typing: the same answer as a missing thread, text kept.
+        return _refused_with_text(request, THREAD_GONE, status=404)
     context = {"thread": thread, "forum": thread.forum}
     if request.method != "POST":
         initial = _stashed_draft(request, compose_url) or {}
@@ -179,46 +203,39 @@ def reply(request, pk):
     return _compose(request, forms.ReplyForm(request.POST), "community/reply_form.html", context, create)
 
 
-def _own_post(request, post_id) -> Post:
-    post = get_object_or_404(Post.objects.select_related("thread__forum", "author"), pk=post_id)
-    if not can_edit(request.user, post):
-        raise Http404("No such post of yours")
-    return post
-
-
 def edit_post(request, post_id):
     compose_url = reverse("community:edit_post", args=[post_id])
-    if not request.user.is_authenticated:
+    if not can_post(request.user):
         return _login_first(request, compose_url)  # an expired session keeps the edited text
-    post = _own_post(request, post_id)
+    post = _visible_post_or_404(request, post_id, access.can_see_post)
     context = {"post": post, "thread": post.thread, "forum": post.thread.forum}
     if post.visibility == Post.Visibility.DELETED:
         messages.error(request, "This post was deleted and can no longer be edited.")
         return redirect(post.get_absolute_url())
+    if not access.can_edit(request.user, post):
+        raise Http404("No such post of yours")
     if request.method != "POST":
         form = forms.EditForm(initial=_stashed_draft(request, compose_url) or {"body": post.body})
         return render(request, "community/edit_form.html", {**context, "form": form})
 
     def save(data):
         services.edit_post(editor=request.user, post=post, body=data["body"])
-        _posted(request, "Your changes are saved.")
+        _posted(request, "Your changes are saved.", post)
         return redirect(post.get_absolute_url())
 
     return _compose(request, forms.EditForm(request.POST), "community/edit_form.html", context, save)
 
 
 def post_history(request, post_id):
-    post = get_object_or_404(Post.objects.visible_to(request.user).select_related("thread", "author"), pk=post_id)
-    # An edit often removes what should not stay online (a child's name): earlier versions are for
-    # the author and moderators only.
-    revisions = post.revisions.all() if can_edit(request.user, post) else None
+    post = _visible_post_or_404(request, post_id, access.can_read_words)
+    revisions = post.revisions.all() if access.can_see_history(request.user, post) else None
     return render(request, "community/post_history.html", {"post": post, "thread": post.thread, "revisions": revisions})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_post(request, post_id):
-    post = _own_post(request, post_id)
+    post = _visible_post_or_404(request, post_id, access.can_delete)
     if request.method == "POST":
         services.delete_post(actor=request.user, post=post)
         messages.success(request, "Your post is deleted. A note in the thread says a post was deleted.")
@@ -232,7 +249,7 @@ def delete_post(request, post_id):
 @login_required
 @require_POST
 def react(request, post_id):
-    post = get_object_or_404(Post.objects.select_related("thread"), pk=post_id)
+    post = _visible_post_or_404(request, post_id, access.can_react)
     kind = request.POST.get("kind", "")
     if kind not in Reaction.Kind.values:
         return JsonResponse({"error": "Unknown reaction."}, status=400)
@@ -252,7 +269,7 @@ def react(request, post_id):
 @login_required
 @require_POST
 def follow(request, pk):
-    thread = get_object_or_404(Thread.objects.visible_to(request.user), pk=pk)
+    thread = _thread_or_404(request, pk)
     if request.POST.get("follow") == "0":
         services.unfollow_thread(user=request.user, thread=thread)
         messages.success(request, "You no longer follow this thread.")
@@ -284,7 +301,7 @@ def notifications(request):
         services.mark_notifications_read(user=request.user)
         messages.success(request, "All notifications are marked as read.")
         return redirect("community:notifications")
-    page = Paginator(request.user.community_notifications.for_list(), 30).get_page(request.GET.get("page"))
+    page = Paginator(access.notifications(request.user).for_list(), 30).get_page(request.GET.get("page"))
     return render(request, "community/notifications.html", {"page_obj": page, "notifications": page.object_list})
 
 
@@ -302,7 +319,7 @@ def member_settings(request):
 @cache_anonymous_page
 def member(request, pk):
     profile = get_object_or_404(User.objects.filter(is_active=True), pk=pk)
-    post_count = Post.objects.filter(author=profile, visibility=Post.Visibility.VISIBLE).count()
+    post_count = access.readable_posts(request.user).filter(author=profile).count()
     return render(request, "community/member.html", {"member": profile, "post_count": post_count})
 
 
@@ -312,7 +329,7 @@ def member(request, pk):
 @cache_anonymous_page
 def stories(request):
     treatment = request.GET.get("treatment", "")
-    found = Story.objects.published().for_list()
+    found = access.stories(request.user).for_list()
     if treatment in Story.Treatment.values:
         found = found.filter(treatment=treatment)
     page = Paginator(found, STORIES_PER_PAGE).get_page(request.GET.get("page"))

@@ -12,6 +12,7 @@ def record_action(
     target: models.Model | None = None,
     member: User | None = None,
     reason: str = "",
+    details: dict | None = None,
 ) -> ModerationAction:
     """The one audit-log call. Every moderation state change, in any app, writes one entry.
 
@@ -26,4 +27,5 @@ def record_action(
         target_id=str(target.pk) if target is not None else "",
         target_description=str(target)[:300] if target is not None else "",
         reason=reason,
+        details=details or {},
     )

@@ -72,6 +72,8 @@ class ModerationAction(models.Model):
     # What the target was, in words, at the time: it survives the target's deletion.
     target_description = models.CharField(max_length=300, blank=True)
     reason = models.TextField(blank=True)
+    # Facts an event line needs besides the target (e.g. the other thread of a split: {"thread": id}).
+    details = models.JSONField(default=dict, blank=True)
 
     objects = ModerationActionQuerySet.as_manager()
 

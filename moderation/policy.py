@@ -75,6 +75,19 @@ def watched_words_reason(*, author, text: str) -> str:
     return ""
 
 
+def edit_hold_reason(*, author, text: str, was_withheld: bool) -> str:
+    """Why an edited post should wait for a moderator, or "" to publish the edit at once.
+
+    A post a moderator once had to check (held or hidden) goes back to the queue like a new post:
+    an approved first post must not be edited into a child's name. Any edit is checked for watched words.
+    """
+    if author.is_moderator or _writing_system_content.get():
+        return ""
+    if was_withheld:
+        return "Edits to a post that a moderator has checked are checked again before they appear."
+    return watched_words_reason(author=author, text=text)
+
+
 def hold_reason(*, author, text: str, earlier_posts: int) -> str:
     """Why a new post should wait for a moderator, or "" to publish it at once.
 
@@ -88,9 +101,9 @@ def hold_reason(*, author, text: str, earlier_posts: int) -> str:
 
 
 def check_rate_limit(*, author, action: str, recent: list[datetime]) -> None:
-    """Raise RateLimited if one more `action` ("post" or "thread") would break the member's limits.
+    """Raise RateLimited if one more `action` ("post", "thread" or "edit") would break the member's limits.
 
-    `recent` is the creation times of the author's own recent posts or threads; stricter limits
+    `recent` is the times of the author's own recent posts, threads or edits; stricter limits
     apply in a member's first week.
     """
     if author.is_moderator or _writing_system_content.get():

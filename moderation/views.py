@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from alerts import services as alert_services
 from alerts.models import ExposureReport
+from community import access as community_access
 from community import services as community_services
 from community.models import Post, Thread
 from community.permissions import NotAllowed
@@ -167,7 +168,9 @@ def remove_watched_word(request, word_id):
 @login_required
 def flag(request, post_id):
     """Flag a post (members). Works without JS: a page with the form."""
-    post = get_object_or_404(Post.objects.visible_to(request.user).select_related("thread"), pk=post_id)
+    post = get_object_or_404(Post.objects.select_related("thread__forum"), pk=post_id)
+    if not community_access.can_flag(request.user, post):
+        raise Http404("No such post")  # a post the member may not see answers like a missing one
     form = FlagForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

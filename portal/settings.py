@@ -202,8 +202,8 @@ LOGIN_URL = "account_login"
 MODERATION_HOLD_FIRST_POSTS = env.int("MODERATION_HOLD_FIRST_POSTS", default=2)
 # (count, seconds) pairs per action; a member's first week is stricter.
 MODERATION_RATE_LIMITS = {
-    "member": {"post": [(5, 60), (60, 3600)], "thread": [(10, 86400)]},
-    "new_member": {"post": [(2, 60), (20, 3600)], "thread": [(3, 86400)]},
+    "member": {"post": [(5, 60), (60, 3600)], "thread": [(10, 86400)], "edit": [(10, 60), (60, 3600)]},
+    "new_member": {"post": [(2, 60), (20, 3600)], "thread": [(3, 86400)], "edit": [(5, 60), (30, 3600)]},
 }
 MODERATION_AUTO_HIDE_FLAGS = 3
 

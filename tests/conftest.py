@@ -62,7 +62,7 @@ def _test_defaults(settings):
     # elsewhere a factory that writes 100 replies must not be held or slowed.
     settings.MODERATION_HOLD_FIRST_POSTS = 0
     settings.MODERATION_RATE_LIMITS = {
-        group: {action: [(10_000, 60)] for action in ("post", "thread")} for group in ("member", "new_member")
+        group: {action: [(10_000, 60)] for action in ("post", "thread", "edit")} for group in ("member", "new_member")
     }
     # Tasks run in-process unless a test starts a real worker (`celery_worker`).
     celery_app.conf.task_always_eager = True

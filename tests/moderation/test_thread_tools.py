@@ -1,8 +1,10 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from community import services as community_services
 from community.models import Post, Thread
 from moderation.models import ModerationAction
 from tests.community import factories as community
@@ -43,14 +45,16 @@ def test_moving_says_from_where_to_where(moderator_client):
     assert "Moved by the moderators: from Newly diagnosed to Insurance and costs — better fit" in html
 
 
-def test_renaming_keeps_the_old_title_in_the_log_but_not_in_the_thread(moderator_client):
+def test_renaming_shows_the_old_title_to_moderators_only(moderator_client):
     # A rename often removes a child's name: it must not come back in the public event line.
     thread = community.thread(title="Help for Sam Jones")
-    use_tool(moderator_client, thread, tool="rename", title="Sudden tics after strep", reason="no names")
+    use_tool(moderator_client, thread, tool="rename", title="Sudden tics after strep", reason="removed Sam's name")
     thread.refresh_from_db()
     assert thread.title == "Sudden tics after strep"
     count, html = events_on(moderator_client, thread)
-    assert count == 1 and "Renamed by the moderators: no names" in html and "Sam Jones" not in html
+    assert count == 1 and "Renamed by the moderators (it was “Help for Sam Jones”): removed Sam" in html
+    count, public = events_on(Client(), thread)
+    assert count == 1 and "Renamed by the moderators" in public and "Sam" not in public
     entry = ModerationAction.objects.get(action=ModerationAction.Action.THREAD_RENAME)
     assert entry.target_description == "Help for Sam Jones"
 
@@ -70,6 +74,20 @@ def test_splitting_moves_the_chosen_replies_into_a_new_thread(moderator_client):
     assert (thread.reply_count, new.reply_count) == (1, 1)
     assert "2 replies split off into “School accommodations”" in events_on(moderator_client, thread)[1]
     assert "split from “IVIG and school”" in events_on(moderator_client, new)[1]
+
+
+def test_the_public_reads_a_split_without_the_other_title_and_a_link_only_to_a_public_thread(moderator_client):
+    thread = community.thread(title="About Lily at Maplewood")
+    moved = community.replies(thread, 2)
+    use_tool(moderator_client, thread, tool="split", title="School accommodations", posts=[p.pk for p in moved])
+    new = Thread.objects.get(title="School accommodations")
+    public = events_on(Client(), new)[1]
+    assert "Split from another thread" in public and "Lily" not in public
+    assert f'href="{thread.get_absolute_url()}"' in public
+    # Once the original's opening post is hidden, the public line no longer links to it.
+    community_services.hide_post(moderator=None, post=thread.posts.get(is_opening=True), reason="names a child")
+    public = events_on(Client(), new)[1]
+    assert "Split from another thread" in public and f'href="{thread.get_absolute_url()}"' not in public
 
 
 def test_a_split_without_a_title_keeps_the_choice_and_says_what_is_missing(moderator_client):
