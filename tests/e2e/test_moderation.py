@@ -2,12 +2,12 @@
 
 import pytest
 
-from accounts.roles import Role
 from community.models import Post
 from moderation import services
 from moderation.models import Flag
 from tests.community import factories as community
-from tests.factories import DEFAULT_PASSWORD, UserFactory, enable_two_factor, totp_code
+from tests.e2e.conftest import decide, log_in
+from tests.factories import UserFactory
 from tests.support.browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,34 +18,6 @@ def moderation_on(settings):
     settings.MODERATION_HOLD_FIRST_POSTS = 2
 
 
-def log_in(page, *, email, secret=None):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if secret:
-        page.get_by_label("Code", exact=True).fill(totp_code(secret))
-        page.get_by_role("button", name="Sign In").click()
-
-
-def decide(page, item_title, button):
-    item = page.locator(".queue-item", has=page.get_by_role("heading", name=item_title))
-    item.get_by_role("button", name=button).click()
-    return item
-
-
-@pytest.fixture
-def moderator_page(browser, live_server):
-    moderator = UserFactory(email="mod@example.org", display_name="Mod Willow", roles=[Role.MODERATOR])
-    secret = enable_two_factor(moderator)
-    context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    log_in(tab, email=moderator.email, secret=secret)
-    yield tab
-    context.close()
-
-
 def test_a_new_members_first_post_waits_for_a_moderator(page, moderator_page, moderation_on):
     community.forum("newly-diagnosed")
     UserFactory(email="new@example.org", display_name="New Parent")
@@ -54,7 +26,7 @@ def test_a_new_members_first_post_waits_for_a_moderator(page, moderator_page, mo
     page.get_by_label("Title").fill("Sudden OCD after strep")
     page.get_by_label("Your message").fill("Our son changed overnight after a sore throat. Where do we start?")
     page.get_by_role("button", name="Post thread").click()
-    assert page.get_by_text("Held for review").is_visible()
+    assert page.get_by_text("Waiting for a moderator", exact=True).is_visible()
 
     moderator_page.goto("/moderation/")
     assert_accessible(moderator_page)
@@ -78,7 +50,7 @@ def test_three_flags_hide_a_post_and_a_moderator_restores_it(page, moderator_pag
     page.get_by_label("Harassment or unkindness").check()
     page.get_by_role("button", name="Send the flag").click()
     assert page.get_by_text("Thank you. The moderators will look at this post.").is_visible()
-    assert page.get_by_text("This post was hidden by a moderator").is_visible()
+    assert page.get_by_text("This post was hidden by the moderators.").is_visible()
 
     moderator_page.goto("/moderation/")
     decide(moderator_page, "Hidden post in IVIG questions", "Approve")

@@ -1,0 +1,34 @@
+"""Browser-journey helpers: logging in (with two-factor) and a moderator's tab."""
+
+import pytest
+
+from accounts.roles import Role
+from tests.factories import DEFAULT_PASSWORD, UserFactory, enable_two_factor, totp_code
+
+
+def log_in(page, *, email, secret=None):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    if secret:
+        page.get_by_label("Code", exact=True).fill(totp_code(secret))
+        page.get_by_role("button", name="Sign In").click()
+
+
+def decide(page, item_title, button):
+    item = page.locator(".queue-item", has=page.get_by_role("heading", name=item_title))
+    item.get_by_role("button", name=button).click()
+    return item
+
+
+@pytest.fixture
+def moderator_page(browser, live_server):
+    moderator = UserFactory(email="mod@example.org", display_name="Mod Willow", roles=[Role.MODERATOR])
+    secret = enable_two_factor(moderator)
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    log_in(tab, email=moderator.email, secret=secret)
+    yield tab
+    context.close()
