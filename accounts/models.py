@@ -79,16 +79,46 @@ class User(AbstractBaseUser, PermissionsMixin):
         return frozenset(self.groups.values_list("name", flat=True))
 
     def has_role(self, role: Role) -> bool:
+        """Holds the role (or is a superuser). The role alone grants no power: see `has_authority`."""
         return self.is_active and (self.is_superuser or role.value in self.role_names)
 
+    @cached_property
+    def has_two_factor(self) -> bool:
+        """An authenticator that allauth asks for at every login (TOTP or a security key).
+
+        Recovery codes alone do not count: without an authenticator allauth no longer asks for a code.
+        """
+        from allauth.mfa.models import Authenticator
+
+        return Authenticator.objects.filter(
+            user_id=self.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        ).exists()
+
+    def has_authority(self, role: Role) -> bool:
+        """The one check for a staff power: the role AND two-factor, so that a stolen password alone
+        never acts as a moderator, editor or reviewer. One query for role-holders (cached per user
+        object); none for other members."""
+        return self.has_role(role) and self.has_two_factor
+
     @property
-    def is_moderator(self) -> bool:
+    def needs_two_factor_setup(self) -> bool:
+        """Staff (a role, the admin flag or a superuser) who must set up two-factor before acting."""
+        is_staff_member = self.is_active and (self.is_staff or self.is_superuser or bool(self.role_names))
+        return is_staff_member and not self.has_two_factor
+
+    @property
+    def holds_moderator_role(self) -> bool:
+        """The role without the two-factor check: only to tell a moderator to set two-factor up."""
         return self.has_role(Role.MODERATOR)
 
     @property
+    def is_moderator(self) -> bool:
+        return self.has_authority(Role.MODERATOR)
+
+    @property
     def is_editor(self) -> bool:
-        return self.has_role(Role.EDITOR)
+        return self.has_authority(Role.EDITOR)
 
     @property
     def is_medical_reviewer(self) -> bool:
-        return self.has_role(Role.MEDICAL_REVIEWER)
+        return self.has_authority(Role.MEDICAL_REVIEWER)

@@ -1,0 +1,41 @@
+"""Pages that exercise a staff power: the role is not enough, the account needs two-factor.
+
+The check itself is `User.has_authority` (behind `is_moderator`, `is_editor`, `is_medical_reviewer`),
+used by views and services alike. This module only decides what a page answers to someone who holds
+the role but has not set up two-factor yet: the way to set it up, then back to the page.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+
+def redirect_to_two_factor_setup(request: HttpRequest, *, next_url: str | None = None) -> HttpResponseRedirect:
+    """Send a staff member to allauth's authenticator set-up, and back to `next_url` afterwards."""
+    messages.info(request, "Staff and moderator tools need two-factor authentication. Set it up to continue.")
+    query = urlencode({"next": next_url or request.get_full_path()})
+    return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
+
+
+def moderator_required(view=None, *, refusal: str = "This page is for moderators."):
+    """Moderators with two-factor only: a moderator without it is sent to set it up; others get 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if user.is_moderator:
+                return view(request, *args, **kwargs)
+            if user.holds_moderator_role:
+                return redirect_to_two_factor_setup(request)
+            raise PermissionDenied(refusal)
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
