@@ -39,3 +39,18 @@ def moderator_required(view=None, *, refusal: str = "This page is for moderators
         return wrapper
 
     return decorator(view) if view is not None else decorator
+
+
+def end_password_only_sessions(*, request: HttpRequest, user, authenticator, **kwargs) -> None:
+    """Once an account has an authenticator its powers need two-factor, so sessions opened before,
+    with the password alone (perhaps someone else's, with a stolen password), must not inherit them.
+    The session that set the authenticator up has just entered its code: it stays.
+
+    Connected to allauth's `authenticator_added` (allauth runs the set-up flow, so this is its hook).
+    """
+    from allauth.mfa.models import Authenticator
+
+    from accounts.services import end_sessions
+
+    if authenticator.type in (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN):
+        end_sessions(user=user, except_session_key=request.session.session_key)

@@ -91,7 +91,8 @@ def delete_account(*, user: User) -> None:
     end_sessions(user=user)
 
 
-def end_sessions(*, user: User) -> None:
-    """Log a member out everywhere (suspension, deletion)."""
+def end_sessions(*, user: User, except_session_key: str | None = None) -> None:
+    """Log a member out everywhere (suspension, deletion), or everywhere but one session."""
     for session in UserSession.objects.purge_and_list(user):
-        session.end()
+        if session.session_key != except_session_key:
+            session.end()
