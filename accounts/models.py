@@ -101,12 +101,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.has_role(role) and self.has_two_factor
 
     @property
-    def needs_two_factor_setup(self) -> bool:
-        """Staff (a role, the admin flag or a superuser) who must set up two-factor before acting."""
-        is_staff_member = self.is_active and (self.is_staff or self.is_superuser or bool(self.role_names))
-        return is_staff_member and not self.has_two_factor
-
-    @property
     def holds_moderator_role(self) -> bool:
         """The role without the two-factor check: only to tell a moderator to set two-factor up."""
         return self.has_role(Role.MODERATOR)
