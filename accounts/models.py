@@ -14,6 +14,10 @@ display_name_validator = RegexValidator(
 )
 
 
+# allauth's authenticator types that make it ask for a code at login (recovery codes alone do not).
+TWO_FACTOR_TYPES = ("totp", "webauthn")
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -33,6 +37,10 @@ class UserManager(BaseUserManager):
     def create_superuser(self, email, password=None, **fields):
         fields.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **fields)
+
+    def with_two_factor(self):
+        """Members with an authenticator allauth asks for at login: the list twin of `User.has_two_factor`."""
+        return self.filter(authenticator__type__in=TWO_FACTOR_TYPES).distinct()
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -90,9 +98,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         """
         from allauth.mfa.models import Authenticator
 
-        return Authenticator.objects.filter(
-            user_id=self.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-        ).exists()
+        return Authenticator.objects.filter(user_id=self.pk, type__in=TWO_FACTOR_TYPES).exists()
 
     def has_authority(self, role: Role) -> bool:
         """The one check for a staff power: the role AND two-factor, so that a stolen password alone
