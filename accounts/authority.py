@@ -12,14 +12,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+# Where to go once two-factor is set up: allauth's set-up ends on the recovery codes page, which
+# offers a link back (templates/mfa/recovery_codes/index.html).
+NEXT_SESSION_KEY = "two_factor_next"  # read by the template: no dots
 
 
 def redirect_to_two_factor_setup(request: HttpRequest, *, next_url: str | None = None) -> HttpResponseRedirect:
     """Send a staff member to allauth's authenticator set-up, and back to `next_url` afterwards."""
     messages.info(request, "Staff and moderator tools need two-factor authentication. Set it up to continue.")
-    query = urlencode({"next": next_url or request.get_full_path()})
-    return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
+    if next_url is None:
+        # A form's target (POST only) is no page to come back to.
+        next_url = request.get_full_path() if request.method in ("GET", "HEAD") else "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    request.session[NEXT_SESSION_KEY] = next_url
+    return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': next_url})}")
 
 
 def moderator_required(view=None, *, refusal: str = "This page is for moderators."):

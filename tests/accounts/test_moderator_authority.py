@@ -343,3 +343,22 @@ def test_demo_staff_accounts_get_a_two_factor_key_printed_once(settings):
 def test_the_account_page_tells_staff_without_two_factor_that_they_need_it(client, fields, note):
     client.force_login(UserFactory(**fields))
     assert note in client.get(reverse("accounts:account")).content.decode()
+
+
+def test_after_setting_up_two_factor_a_moderator_is_offered_the_way_back_to_the_queue(client):
+    role_only_moderator(email="mod@example.org")
+    client.post(reverse("account_login"), {"login": "mod@example.org", "password": DEFAULT_PASSWORD})
+    client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
+    assert client.get("/moderation/log/?action=post.hide")["Location"].startswith(SETUP)
+    client.get(SETUP)
+    response = client.post(SETUP, {"code": totp_code(client.session["mfa.totp.secret"])}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
+    html = response.content.decode()
+    assert 'href="/moderation/log/?action=post.hide"' in html and "Continue to the page you asked for" in html
+    assert client.get("/moderation/log/?action=post.hide").status_code == 200
+
+
+def test_the_admin_login_never_sends_staff_on_to_another_site(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, two_factor=False))
+    response = client.get("/admin/login/?next=https://evil.example/")
+    assert response["Location"] == setup_url("/")
