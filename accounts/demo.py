@@ -2,7 +2,7 @@
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.services import create_member
+from accounts.services import create_member, enable_two_factor
 
 DEMO_USERS = [
     ("parent@example.org", "Maple Parent", ()),
@@ -13,9 +13,15 @@ DEMO_USERS = [
 
 
 def seed_demo_users(*, password: str, stdout) -> None:
+    """Staff accounts need two-factor for every power, so each demo staff account gets a TOTP key,
+    printed once: add it to an authenticator app to log in with the code it shows."""
     for email, display_name, roles in DEMO_USERS:
-        if User.objects.filter(email=email).exists():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = create_member(email=email, display_name=display_name, password=password, roles=roles)
+            stdout.write(f"  {email} created")
+        else:
             stdout.write(f"  {email} exists (password unchanged)")
-            continue
-        create_member(email=email, display_name=display_name, password=password, roles=roles)
-        stdout.write(f"  {email} created")
+        if roles and not user.has_two_factor:
+            key = enable_two_factor(user=user)
+            stdout.write(f"    two-factor key for {email} (add it to an authenticator app): {key}")

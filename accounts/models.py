@@ -14,6 +14,10 @@ display_name_validator = RegexValidator(
 )
 
 
+# allauth's authenticator types that make it ask for a code at login (recovery codes alone do not).
+TWO_FACTOR_TYPES = ("totp", "webauthn")
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -33,6 +37,10 @@ class UserManager(BaseUserManager):
     def create_superuser(self, email, password=None, **fields):
         fields.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **fields)
+
+    def with_two_factor(self):
+        """Members with an authenticator allauth asks for at login: the list twin of `User.has_two_factor`."""
+        return self.filter(authenticator__type__in=TWO_FACTOR_TYPES).distinct()
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -79,16 +87,38 @@ class User(AbstractBaseUser, PermissionsMixin):
         return frozenset(self.groups.values_list("name", flat=True))
 
     def has_role(self, role: Role) -> bool:
+        """Holds the role (or is a superuser). The role alone grants no power: see `has_authority`."""
         return self.is_active and (self.is_superuser or role.value in self.role_names)
 
+    @cached_property
+    def has_two_factor(self) -> bool:
+        """An authenticator that allauth asks for at every login (TOTP or a security key).
+
+        Recovery codes alone do not count: without an authenticator allauth no longer asks for a code.
+        """
+        from allauth.mfa.models import Authenticator
+
+        return Authenticator.objects.filter(user_id=self.pk, type__in=TWO_FACTOR_TYPES).exists()
+
+    def has_authority(self, role: Role) -> bool:
+        """The one check for a staff power: the role AND two-factor, so that a stolen password alone
+        never acts as a moderator, editor or reviewer. One query for role-holders (cached per user
+        object); none for other members."""
+        return self.has_role(role) and self.has_two_factor
+
     @property
-    def is_moderator(self) -> bool:
+    def holds_moderator_role(self) -> bool:
+        """The role without the two-factor check: only to tell a moderator to set two-factor up."""
         return self.has_role(Role.MODERATOR)
 
     @property
+    def is_moderator(self) -> bool:
+        return self.has_authority(Role.MODERATOR)
+
+    @property
     def is_editor(self) -> bool:
-        return self.has_role(Role.EDITOR)
+        return self.has_authority(Role.EDITOR)
 
     @property
     def is_medical_reviewer(self) -> bool:
-        return self.has_role(Role.MEDICAL_REVIEWER)
+        return self.has_authority(Role.MEDICAL_REVIEWER)

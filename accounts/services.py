@@ -22,6 +22,20 @@ def create_member(*, email: str, display_name: str, password: str, roles: tuple[
     return user
 
 
+def enable_two_factor(*, user: User) -> str:
+    """Give an account a TOTP authenticator with a new key, and return the key.
+
+    For accounts the portal makes itself (demo staff, the demo content's signers): members set
+    two-factor up on their own through allauth's pages.
+    """
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    user.__dict__.pop("has_two_factor", None)
+    return secret
+
+
 def grant_roles(*, user: User, roles: tuple[Role, ...]) -> None:
     # get_or_create: the groups come from a data migration, but a flushed or hand-edited
     # database must not silently leave a moderator without their role.
@@ -77,7 +91,8 @@ def delete_account(*, user: User) -> None:
     end_sessions(user=user)
 
 
-def end_sessions(*, user: User) -> None:
-    """Log a member out everywhere (suspension, deletion)."""
+def end_sessions(*, user: User, except_session_key: str | None = None) -> None:
+    """Log a member out everywhere (suspension, deletion), or everywhere but one session."""
     for session in UserSession.objects.purge_and_list(user):
-        session.end()
+        if session.session_key != except_session_key:
+            session.end()

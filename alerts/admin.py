@@ -72,14 +72,22 @@ class SchoolContactAdmin(admin.ModelAdmin):
 
     @admin.action(description="Verify the selected school contacts")
     def verify(self, request, queryset):
-        for contact in queryset:
-            services.verify_contact(contact=contact, moderator=request.user)
+        try:
+            for contact in queryset:
+                services.verify_contact(contact=contact, moderator=request.user)
+        except PermissionDenied as refusal:  # the service decides: moderators with two-factor only
+            self.message_user(request, str(refusal), messages.ERROR)
+            return
         self.message_user(request, f"{queryset.count()} contact(s) verified.")
 
     @admin.action(description="Revoke the selected school contacts")
     def revoke(self, request, queryset):
-        for contact in queryset:
-            services.revoke_contact(contact=contact, moderator=request.user)
+        try:
+            for contact in queryset:
+                services.revoke_contact(contact=contact, moderator=request.user)
+        except PermissionDenied as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return
         self.message_user(request, f"{queryset.count()} contact(s) revoked.")
 
 
@@ -99,6 +107,9 @@ class ExposureReportAdmin(admin.ModelAdmin):
             try:
                 services.approve_report(report=report, moderator=request.user)
                 done += 1
+            except PermissionDenied as refusal:  # moderators with two-factor only
+                self.message_user(request, str(refusal), messages.ERROR)
+                return
             except services.InvalidReportState as error:
                 self.message_user(request, str(error), messages.WARNING)
         self.message_user(request, f"{done} report(s) approved.")
@@ -110,6 +121,9 @@ class ExposureReportAdmin(admin.ModelAdmin):
             try:
                 services.reject_report(report=report, moderator=request.user)
                 done += 1
+            except PermissionDenied as refusal:  # moderators with two-factor only
+                self.message_user(request, str(refusal), messages.ERROR)
+                return
             except services.InvalidReportState as error:  # decided meanwhile, e.g. in the queue
                 self.message_user(request, str(error), messages.WARNING)
         self.message_user(request, f"{done} report(s) rejected.")

@@ -247,7 +247,7 @@ def request_contact(*, user: User, school: School, role_at_school: str) -> Schoo
 
 def verify_contact(*, contact: SchoolContact, moderator: User) -> SchoolContact:
     if not moderator.is_moderator:
-        raise PermissionDenied("Only moderators and administrators verify school contacts.")
+        raise PermissionDenied("Only moderators with two-factor authentication verify school contacts.")
     with transaction.atomic():
         contact = SchoolContact.objects.select_for_update().get(pk=contact.pk)
         if contact.status == SchoolContact.Status.VERIFIED:
@@ -263,7 +263,7 @@ def verify_contact(*, contact: SchoolContact, moderator: User) -> SchoolContact:
 
 def revoke_contact(*, contact: SchoolContact, moderator: User, reason: str = "") -> SchoolContact:
     if not moderator.is_moderator:
-        raise PermissionDenied("Only moderators and administrators revoke school contacts.")
+        raise PermissionDenied("Only moderators with two-factor authentication revoke school contacts.")
     with transaction.atomic():
         contact = SchoolContact.objects.select_for_update().get(pk=contact.pk)
         if contact.status == SchoolContact.Status.REVOKED:
@@ -352,7 +352,7 @@ def submit_report(
 
 def approve_report(*, report: ExposureReport, moderator: User) -> Alert:
     if not moderator.is_moderator:
-        raise PermissionDenied("Only moderators approve exposure reports.")
+        raise PermissionDenied("Only moderators with two-factor authentication approve exposure reports.")
     with transaction.atomic():
         report = ExposureReport.objects.select_for_update().get(pk=report.pk)
         if report.status != ExposureReport.Status.PENDING:
@@ -366,7 +366,7 @@ def approve_report(*, report: ExposureReport, moderator: User) -> Alert:
 
 def reject_report(*, report: ExposureReport, moderator: User, reason: str = "") -> ExposureReport:
     if not moderator.is_moderator:
-        raise PermissionDenied("Only moderators reject exposure reports.")
+        raise PermissionDenied("Only moderators with two-factor authentication reject exposure reports.")
     with transaction.atomic():
         report = ExposureReport.objects.select_for_update().get(pk=report.pk)
         if report.status != ExposureReport.Status.PENDING:

@@ -2,7 +2,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.authority import moderator_required
 from alerts import services, tokens
 from alerts.forms import (
     NEVER_WRITE,
@@ -244,10 +244,8 @@ def my_subscription(request, pk):
     return redirect("alerts:my_alerts")
 
 
-@login_required
+@moderator_required(refusal="The alerts audit is for moderators.")
 @require_GET
 def audit(request):
-    if not request.user.is_moderator:
-        raise PermissionDenied
     page = Paginator(Alert.objects.for_audit(), 25).get_page(request.GET.get("page"))
     return render(request, "alerts/audit.html", {"page_obj": page})

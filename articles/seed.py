@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.services import enable_two_factor
 from articles import services
 from articles.models import Article, Category
 
@@ -37,6 +38,7 @@ def _staff(demo_email: str, fallback_email: str, display_name: str, role: Role) 
         # No password: nobody can log in as it; it only signs the demo content honestly as "demo".
         user = User.objects.create_user(email=fallback_email, password=None, display_name=display_name)
         user.groups.add(Group.objects.get_or_create(name=role.value)[0])
+        enable_two_factor(user=user)  # staff powers need two-factor; the key is thrown away
     return user
 
 

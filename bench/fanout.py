@@ -321,14 +321,16 @@ def ensure_fanout_data(*, size: int, small: int, say) -> None:
     plus a reporter and a moderator."""
     from accounts.models import User
     from accounts.roles import Role
-    from accounts.services import grant_roles
+    from accounts.services import enable_two_factor, grant_roles
 
     _ensure_school(SCHOOL_SLUG, "Bench Fan-out Elementary", size, offset=0, say=say)
     _ensure_school(SMALL_SCHOOL_SLUG, "Bench Fan-out Small School", small, offset=1_000_000, say=say)
     for email, name in ((MODERATOR_EMAIL, "Fan-out moderator"), (REPORTER_EMAIL, "Fan-out reporter")):
         user = User.objects.filter(email=email).first() or User.objects.create_user(email, display_name=name)
-        if email == MODERATOR_EMAIL and not user.is_moderator:
+        if email == MODERATOR_EMAIL and not user.holds_moderator_role:
             grant_roles(user=user, roles=(Role.MODERATOR,))
+        if email == MODERATOR_EMAIL and not user.has_two_factor:
+            enable_two_factor(user=user)  # approving a report is a moderator power: it needs two-factor
 
 
 def _ensure_school(slug: str, name: str, count: int, *, offset: int, say) -> None:

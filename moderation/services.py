@@ -190,7 +190,8 @@ def remove_watched_word(*, moderator: User, word: WatchedWord) -> None:
 def send_crisis_alert(*, flag_id: int) -> int:
     """Email every moderator about a crisis flag. Returns how many were told."""
     flag = Flag.objects.select_related("post__thread").get(pk=flag_id)
-    moderators = User.objects.filter(is_active=True, groups__name=Role.MODERATOR.value).distinct()
+    # Only moderators who can act on it: the others have no moderator power until they set up two-factor.
+    moderators = User.objects.with_two_factor().filter(is_active=True, groups__name=Role.MODERATOR.value).distinct()
     for moderator in moderators:
         emails.crisis_alert(moderator=moderator, flag=flag).send()
     return len(moderators)

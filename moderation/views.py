@@ -1,17 +1,15 @@
 import csv
-from functools import wraps
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import authority
 from alerts import services as alert_services
 from alerts.models import ExposureReport
 from community import access as community_access
@@ -32,20 +30,7 @@ from moderation.models import WatchedWord
 LOG_PAGE_SIZE = 50
 
 
-def moderator_required(view):
-    """Moderators only (403 for others), and only with two-factor authentication turned on."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_moderator:
-            raise PermissionDenied("The moderation pages are for moderators.")
-        if not is_mfa_enabled(request.user):
-            messages.info(request, "Moderators need two-factor authentication. Set it up to open the review queue.")
-            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+moderator_required = authority.moderator_required(refusal="The moderation pages are for moderators.")
 
 
 def _answer(request, *, ok: bool, message: str, item: str = ""):

@@ -30,7 +30,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.admin_site.PortalAdminConfig",  # django.contrib.admin, two-factor for all staff
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

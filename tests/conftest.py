@@ -130,3 +130,11 @@ def page(browser, live_server):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def admin_user(db):
+    """pytest-django's superuser (behind `admin_client`), with the two-factor every staff account needs."""
+    from tests.factories import UserFactory
+
+    return UserFactory(email="admin@example.com", display_name="Admin", is_staff=True, is_superuser=True)

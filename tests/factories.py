@@ -28,14 +28,24 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             grant_roles(user=user, roles=tuple(extracted))
 
+    @factory.post_generation
+    def two_factor(user, create, extracted, **kwargs):
+        """Staff (a role, `is_staff` or a superuser) get TOTP, as the portal requires of them;
+        `two_factor=False` makes one without it, `two_factor=True` gives it to anyone."""
+        if not create or extracted is False:
+            return
+        if extracted or user.is_staff or user.is_superuser or user.groups.exists():
+            user.totp_secret = enable_two_factor(user)
+
 
 def enable_two_factor(user) -> str:
-    """Turn on TOTP two-factor for `user`; returns the secret (see `totp_code`)."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    """Turn on TOTP two-factor for `user` (replacing any earlier TOTP); returns the secret (see `totp_code`)."""
+    from allauth.mfa.models import Authenticator
 
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    return secret
+    from accounts.services import enable_two_factor as activate_totp
+
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+    return activate_totp(user=user)
 
 
 def totp_code(secret: str) -> str:
@@ -46,9 +56,8 @@ def totp_code(secret: str) -> str:
 
 
 def ModeratorFactory(**fields):
-    """A moderator with two-factor authentication on (required to open the queue)."""
+    """A moderator with two-factor authentication on (required for every moderator power);
+    `moderator.totp_secret` gives its codes (see `totp_code`)."""
     from accounts.roles import Role
 
-    moderator = UserFactory(roles=[Role.MODERATOR], **fields)
-    enable_two_factor(moderator)
-    return moderator
+    return UserFactory(roles=[Role.MODERATOR], **fields)

@@ -32,7 +32,7 @@ def publish_weeks(school, weeks: int, moderator):
 
 
 # Session and user (2), then the page's own reads.
-AUDIT_QUERIES = 6  # + roles, count, alerts with delivery counts, their reports
+AUDIT_QUERIES = 7  # + roles, authenticator (two-factor), count, alerts with delivery counts, their reports
 MY_ALERTS_QUERIES = 5  # + roles, subscriptions, contacts
 ANONYMOUS_PAGES = ["/alerts/", "/alerts/schools/{slug}/", "/alerts/schools/{slug}/feed/", "/"]
 

@@ -36,7 +36,7 @@ def test_moderation_pages_refuse_members_who_are_not_moderators(client, method, 
 def test_moderators_without_two_factor_are_sent_to_set_it_up(client, method, name, kwargs):
     from accounts.roles import Role
 
-    client.force_login(UserFactory(roles=[Role.MODERATOR]))
+    client.force_login(UserFactory(roles=[Role.MODERATOR], two_factor=False))
     response = getattr(client, method)(reverse(name, kwargs=kwargs))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
