@@ -16,10 +16,11 @@ from community import access, emails, permissions
 from community.access import is_moderator, require_moderator
 from community.models import Follow, Forum, MemberSettings, Notification, Post, PostRevision, Reaction, Story, Thread
 from community.permissions import NotAllowed, require_can_post
+from moderation import policy
 
 # The audit-log call (moderation.services re-exports it; importing it from there would be circular).
 from moderation.audit import record_action
-from moderation.models import ModerationAction
+from moderation.models import Flag, ModerationAction
 from portal.markdown import render_markdown
 
 logger = logging.getLogger(__name__)
@@ -103,7 +104,21 @@ def _add_post(*, author: User, thread: Thread, body: str, is_opening: bool = Fal
         _notify_followers(post)
     else:
         _tell_author_it_waits(post)
+    _note_crisis_words(post, f"{thread.title}\n{body}" if is_opening else body)
     return post
+
+
+def _note_crisis_words(post: Post, text: str) -> None:
+    """Words of crisis put the post at the top of the moderators' queue, marked crisis, and email
+    them (once per post while the flag is open). `post.in_crisis` tells the page to show help now."""
+    words = policy.crisis_phrases_in(text)
+    post.in_crisis = bool(words)
+    if not words or Flag.objects.open().filter(post=post, flagger=None, reason=Flag.Reason.CRISIS).exists():
+        return
+    flag = Flag.objects.create(post=post, flagger=None, reason=Flag.Reason.CRISIS, note=", ".join(words)[:500])
+    from moderation.tasks import tell_moderators_about_crisis
+
+    transaction.on_commit(lambda: tell_moderators_about_crisis.delay(flag.pk))
 
 
 def _tell_author_it_waits(post: Post) -> None:
@@ -115,13 +130,13 @@ def _tell_author_it_waits(post: Post) -> None:
 
 @transaction.atomic
 def create_thread(*, author: User, forum: Forum, title: str, body: str) -> Thread:
-    """A new thread with its opening post; the author follows it."""
+    """A new thread with its opening post (`thread.opening`); the author follows it."""
     require_can_post(author)
     _require_readable(author, forum)
     permissions.check_pace(author, "thread")
     now = timezone.now()
     thread = Thread.objects.create(forum=forum, title=title.strip(), author=author, last_activity_at=now)
-    _add_post(author=author, thread=thread, body=body, is_opening=True)
+    thread.opening = _add_post(author=author, thread=thread, body=body, is_opening=True)
     return thread
 
 
@@ -161,6 +176,7 @@ def edit_post(*, editor: User, post: Post, body: str) -> Post:
     if held_because and post.is_visible:
         hold_post(moderator=None, post=post, reason=held_because)
         _tell_author_it_waits(post)
+    _note_crisis_words(post, body)
     return post
 
 
@@ -499,7 +515,7 @@ def create_story(*, author: User, title: str, narrative: str, **figures) -> Stor
     """A story: a thread in "Recovery stories" whose opening post is the narrative, with its figures."""
     forum = Forum.objects.get(slug=RECOVERY_FORUM)
     thread = create_thread(author=author, forum=forum, title=title, body=narrative)
-    post = thread.posts.get(is_opening=True)
+    post = thread.opening
     story = Story.objects.create(post=post, **figures)
     _index_for_search(post)
     return story

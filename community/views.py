@@ -20,6 +20,10 @@ POSTS_PER_PAGE = 20
 STORIES_PER_PAGE = 20
 DRAFT_SESSION_KEY = "community-draft:{}"
 POSTED_TAG = "draft-posted"
+CRISIS_MESSAGE = (
+    "Thank you for telling us how hard things are. A moderator will read your post soon, "
+    "but moderators are volunteers and cannot always reply quickly."
+)
 THREAD_GONE = "This thread was deleted or is no longer public, so it takes no more replies."
 
 
@@ -64,6 +68,9 @@ def _posted(request, text: str, post: Post | None = None) -> None:
         text = f"Thank you. {post.hidden_reason} It will appear once a moderator has looked at it."
     # The tag tells community-draft.js that the draft it kept for this form can go.
     messages.success(request, text, extra_tags=POSTED_TAG)
+    if getattr(post, "in_crisis", False):
+        # Words of crisis: help first, at once (the page shows the crisis lines under this message).
+        messages.warning(request, CRISIS_MESSAGE, extra_tags="crisis")
 
 
 def _compose(request, form, template: str, context: dict, on_valid):
@@ -170,7 +177,7 @@ def new_thread(request, slug):
 
     def create(data):
         created = services.create_thread(author=request.user, forum=forum, title=data["title"], body=data["body"])
-        _posted(request, "Your thread is posted. You will hear about replies.", created.posts.first())
+        _posted(request, "Your thread is posted. You will hear about replies.", created.opening)
         return redirect(created)
 
     return _compose(request, forms.ThreadForm(request.POST), "community/thread_form.html", context, create)

@@ -10,7 +10,12 @@ def crisis_alert(*, moderator, flag: Flag):
         to=moderator.email,
         subject="Crisis flag: a post needs a moderator now",
         template="moderation/email/crisis",
-        context={"flag": flag, "thread": flag.post.thread, "queue_url": absolute_url(reverse("moderation:queue"))},
+        context={
+            "flag": flag,
+            "thread": flag.post.thread,
+            "queue_url": absolute_url(reverse("moderation:queue")),
+            "guide_url": absolute_url(f"{reverse('moderation:guide')}#crisis"),
+        },
     )
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from moderation.models import Flag, ModerationAction
+from moderation.models import Flag, ModerationAction, WatchedWord
 
 SUSPENSION_DAYS = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (30, "30 days")]
 
@@ -54,7 +54,13 @@ class WatchedWordForm(forms.Form):
     phrase = forms.CharField(
         label="Word, phrase or link fragment",
         max_length=100,
-        help_text="Posts containing it wait for a moderator. Case does not matter.",
+        help_text="Case does not matter.",
+    )
+    kind = forms.ChoiceField(
+        label="What happens to a post that contains it",
+        choices=WatchedWord.Kind.choices,
+        initial=WatchedWord.Kind.HOLD,
+        widget=forms.RadioSelect,
     )
 
 

@@ -110,7 +110,10 @@ class Flag(models.Model):
         OTHER = "other", "Something else"
 
     post = models.ForeignKey("community.Post", on_delete=models.CASCADE, related_name="flags")
-    flagger = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags_raised")
+    # None: the portal raised it itself (a post with crisis language).
+    flagger = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="flags_raised"
+    )
     reason = models.CharField(max_length=20, choices=Reason.choices)
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -169,9 +172,19 @@ class Suspension(models.Model):
 
 
 class WatchedWord(models.Model):
-    """A word, phrase or link fragment that holds a post for review (e.g. "cure", "guaranteed")."""
+    """A word, phrase or link fragment moderators watch for in posts.
+
+    A "hold" phrase (e.g. "cure", "guaranteed") holds a post for review. A "crisis" phrase (e.g.
+    "can't go on") never holds anything: the writer is shown where to get help at once, and the
+    post goes to the top of the queue as a crisis, so a moderator checks in.
+    """
+
+    class Kind(models.TextChoices):
+        HOLD = "hold", "Hold the post for review"
+        CRISIS = "crisis", "Crisis: show help and tell the moderators"
 
     phrase = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.HOLD)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

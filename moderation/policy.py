@@ -60,9 +60,27 @@ def is_suspended(user) -> bool:
     return active_suspension(user) is not None
 
 
+def _phrases_in(text: str, kind: str) -> list[str]:
+    # Curly apostrophes as typed on phones (U+2019) count as straight ones.
+    lowered = text.lower().replace("\u2019", "'")
+    phrases = WatchedWord.objects.filter(kind=kind).values_list("phrase", flat=True)
+    return [phrase for phrase in phrases if phrase.lower() in lowered]
+
+
 def watched_words_in(text: str) -> list[str]:
-    lowered = text.lower()
-    return [phrase for phrase in WatchedWord.objects.values_list("phrase", flat=True) if phrase.lower() in lowered]
+    """The hold phrases in `text`: the post waits for a moderator."""
+    return _phrases_in(text, WatchedWord.Kind.HOLD)
+
+
+def crisis_phrases_in(text: str) -> list[str]:
+    """The crisis phrases in `text`: the writer is shown help at once and moderators are told.
+    Moderators' own posts are checked too: anyone can be in crisis."""
+    return _phrases_in(text, WatchedWord.Kind.CRISIS)
+
+
+def crisis_phrases() -> list[str]:
+    """Every crisis phrase, for the compose pages' script that shows help while someone types."""
+    return list(WatchedWord.objects.filter(kind=WatchedWord.Kind.CRISIS).values_list("phrase", flat=True))
 
 
 def watched_words_reason(*, author, text: str) -> str:

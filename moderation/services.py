@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import end_sessions
 from community import services as community_services
+from community.access import require_moderator
 from community.models import Post, Thread
 from community.permissions import NotAllowed
 from moderation import emails, tasks
@@ -26,11 +27,6 @@ Action = ModerationAction.Action
 AUTO_HIDE_REASON = "Hidden after several members flagged it, until a moderator reviews it."
 
 __all__ = ["record_action"]  # the audit-log call, also reachable from here
-
-
-def require_moderator(user: User) -> None:
-    if not (user.is_authenticated and user.is_moderator):
-        raise NotAllowed("Only moderators can do that.")
 
 
 # --- Flags ------------------------------------------------------------------------------------
@@ -173,9 +169,14 @@ def lift_suspension(*, moderator: User, suspension: Suspension, reason: str = ""
 # --- Watched words ----------------------------------------------------------------------------
 
 
-def add_watched_word(*, moderator: User, phrase: str) -> WatchedWord:
+def add_watched_word(*, moderator: User, phrase: str, kind: str = WatchedWord.Kind.HOLD) -> WatchedWord:
+    """Watch a phrase (again): a phrase watched already takes the new kind."""
     require_moderator(moderator)
-    word, _ = WatchedWord.objects.get_or_create(phrase=phrase.strip().lower(), defaults={"created_by": moderator})
+    word, _ = WatchedWord.objects.update_or_create(
+        phrase=phrase.strip().lower(),
+        defaults={"kind": WatchedWord.Kind(kind)},
+        create_defaults={"kind": WatchedWord.Kind(kind), "created_by": moderator},
+    )
     return word
 
 

@@ -1,5 +1,7 @@
 import csv
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,11 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import authority
 from alerts import services as alert_services
 from alerts.models import ExposureReport
+from articles.rendering import render_article_body
 from community import access as community_access
 from community import services as community_services
 from community.models import Post, Thread
 from community.permissions import NotAllowed
-from moderation import selectors, services
+from moderation import policy, selectors, services
 from moderation.forms import (
     DecisionForm,
     FlagForm,
@@ -25,7 +28,10 @@ from moderation.forms import (
     ThreadToolForm,
     WatchedWordForm,
 )
-from moderation.models import WatchedWord
+from moderation.models import Flag, WatchedWord
+from portal.pagecache import cache_anonymous_page
+
+GUIDE_PATH = Path(settings.BASE_DIR) / "docs" / "moderators-guide.md"
 
 LOG_PAGE_SIZE = 50
 
@@ -135,8 +141,11 @@ def log_csv(request):
 def watched_words(request):
     form = WatchedWordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        word = services.add_watched_word(moderator=request.user, phrase=form.cleaned_data["phrase"])
-        messages.success(request, f"Posts containing “{word.phrase}” now wait for a moderator.")
+        word = services.add_watched_word(moderator=request.user, **form.cleaned_data)
+        if word.kind == WatchedWord.Kind.CRISIS:
+            messages.success(request, f"Posts containing “{word.phrase}” now show help and tell the moderators.")
+        else:
+            messages.success(request, f"Posts containing “{word.phrase}” now wait for a moderator.")
         return redirect("moderation:watched_words")
     return render(request, "moderation/watched_words.html", {"form": form, "words": WatchedWord.objects.all()})
 
@@ -193,3 +202,26 @@ def thread_tools(request, thread_id):
         messages.success(request, "Done. The change is shown in the thread.")
         return redirect(thread.get_absolute_url())
     return render(request, "moderation/thread_tools.html", {"thread": thread, "form": form})
+
+
+@moderator_required
+@require_GET
+def guide(request):
+    """The moderators' guide (docs/moderators-guide.md): crisis, misinformation, identifying content."""
+    guide_body = render_article_body(GUIDE_PATH.read_text())
+    return render(request, "moderation/guide.html", {"guide_html": guide_body.html, "toc": guide_body.toc})
+
+
+@require_GET
+@cache_anonymous_page
+def crisis_phrases(request):
+    """The crisis phrases, for the compose pages' script that shows help while someone types."""
+    return JsonResponse({"phrases": policy.crisis_phrases()})
+
+
+@require_GET
+@cache_anonymous_page
+def community_rules(request):
+    """The community rules. The flag reasons listed are the flag form's own, so they never differ."""
+    context = {"flag_reasons": Flag.Reason.choices, "crisis_reason": Flag.Reason.CRISIS.label}
+    return render(request, "pages/community_rules.html", context)

@@ -3,4 +3,17 @@ from django.conf import settings
 
 def site(request):
     """Values every page template may use."""
-    return {"site_name": "PANDAS Parent Network", "site_url": settings.SITE_URL}
+    return {
+        "site_name": "PANDAS Parent Network",
+        "site_url": settings.SITE_URL,
+        "crisis_resources": crisis_resources,
+        "crisis_directory_url": settings.CRISIS_DIRECTORY_URL,
+    }
+
+
+def crisis_resources() -> list[dict]:
+    """The crisis lines per country, the configured country first (called only by templates that show them)."""
+    countries = settings.CRISIS_RESOURCES
+    first = settings.CRISIS_COUNTRY if settings.CRISIS_COUNTRY in countries else None
+    ordered = ([first] if first else []) + [code for code in countries if code != first]
+    return [countries[code] for code in ordered]

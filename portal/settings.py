@@ -207,6 +207,38 @@ MODERATION_RATE_LIMITS = {
 }
 MODERATION_AUTO_HIDE_FLAGS = 3
 
+# --- Crisis help ------------------------------------------------------------------------------
+
+# Lines shown by "Need help now?" (every page), on the flag page and to anyone writing words of crisis,
+# per country; CRISIS_COUNTRY's lines come first. Each line: (number, who answers and when).
+CRISIS_COUNTRY = env("CRISIS_COUNTRY", default="US")
+CRISIS_RESOURCES = {
+    "US": {
+        "name": "United States",
+        "lines": [
+            ("911", "Emergency services: someone is in danger right now"),
+            ("988", "Suicide & Crisis Lifeline: call or text, any time"),
+        ],
+    },
+    "GB": {
+        "name": "United Kingdom",
+        "lines": [
+            ("999", "Emergency services: someone is in danger right now"),
+            ("111", "NHS 111: urgent help, including mental health (in England, choose the mental health option)"),
+            ("116 123", "Samaritans: free, any time"),
+        ],
+    },
+    "ES": {
+        "name": "España",
+        "lines": [
+            ("112", "Emergencias: alguien está en peligro ahora"),
+            ("024", "Línea 024 de atención a la conducta suicida: gratuita, a cualquier hora"),
+        ],
+    },
+}
+# Every other country: a directory of free, confidential helplines.
+CRISIS_DIRECTORY_URL = "https://findahelpline.com/"
+
 # --- Internationalisation -------------------------------------------------------------------
 
 # Pages are in English. Spanish is offered for alert emails, chosen per subscriber

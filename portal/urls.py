@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from moderation import views as moderation_views
 from portal import views
 from portal.pagecache import cache_anonymous_page
 from portal.sitemaps import sitemaps
@@ -22,7 +23,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("about/", static_page("pages/about.html"), name="about"),
     path("privacy/", static_page("pages/privacy.html"), name="privacy"),
-    path("community-rules/", static_page("pages/community_rules.html"), name="community_rules"),
+    path("community-rules/", moderation_views.community_rules, name="community_rules"),
+    path("help/", static_page("pages/help_now.html"), name="help_now"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "robots.txt",

@@ -160,11 +160,20 @@ def test_a_member_flags_a_post_and_is_thanked(client):
 
 def test_moderators_edit_the_watched_words(client):
     client.force_login(ModeratorFactory())
-    client.post(reverse("moderation:watched_words"), {"phrase": "  Guaranteed "})
-    word = WatchedWord.objects.get()
-    assert word.phrase == "guaranteed"
+    client.post(reverse("moderation:watched_words"), {"phrase": "  Guaranteed ", "kind": "hold"})
+    word = WatchedWord.objects.get(phrase="guaranteed")
+    assert word.kind == WatchedWord.Kind.HOLD
     client.post(reverse("moderation:remove_watched_word", args=[word.pk]))
-    assert not WatchedWord.objects.exists()
+    assert not WatchedWord.objects.filter(phrase="guaranteed").exists()
+
+
+def test_moderators_add_crisis_phrases_that_hold_nothing(client):
+    client.force_login(ModeratorFactory())
+    response = client.post(reverse("moderation:watched_words"), {"phrase": "at the end of my rope", "kind": "crisis"})
+    assert response.status_code == 302
+    assert WatchedWord.objects.get(phrase="at the end of my rope").kind == WatchedWord.Kind.CRISIS
+    html = client.get(reverse("moderation:watched_words")).content.decode()
+    assert "at the end of my rope" in html and "Crisis: show help and tell the moderators" in html
 
 
 def test_exposure_reports_wait_in_the_queue_and_an_approval_sends_the_alert(client):
