@@ -23,7 +23,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
 from accounts.models import User
-from alerts import emails
+from alerts import access, emails
 from alerts.models import (
     MAX_WINDOW_DAYS,
     Alert,
@@ -246,8 +246,7 @@ def request_contact(*, user: User, school: School, role_at_school: str) -> Schoo
 
 
 def verify_contact(*, contact: SchoolContact, moderator: User) -> SchoolContact:
-    if not moderator.is_moderator:
-        raise PermissionDenied("Only moderators with two-factor authentication verify school contacts.")
+    access.require_moderator(moderator, "verify school contacts")
     with transaction.atomic():
         contact = SchoolContact.objects.select_for_update().get(pk=contact.pk)
         if contact.status == SchoolContact.Status.VERIFIED:
@@ -262,8 +261,7 @@ def verify_contact(*, contact: SchoolContact, moderator: User) -> SchoolContact:
 
 
 def revoke_contact(*, contact: SchoolContact, moderator: User, reason: str = "") -> SchoolContact:
-    if not moderator.is_moderator:
-        raise PermissionDenied("Only moderators with two-factor authentication revoke school contacts.")
+    access.require_moderator(moderator, "revoke school contacts")
     with transaction.atomic():
         contact = SchoolContact.objects.select_for_update().get(pk=contact.pk)
         if contact.status == SchoolContact.Status.REVOKED:
@@ -351,8 +349,7 @@ def submit_report(
 
 
 def approve_report(*, report: ExposureReport, moderator: User) -> Alert:
-    if not moderator.is_moderator:
-        raise PermissionDenied("Only moderators with two-factor authentication approve exposure reports.")
+    access.require_moderator(moderator, "approve exposure reports")
     with transaction.atomic():
         report = ExposureReport.objects.select_for_update().get(pk=report.pk)
         if report.status != ExposureReport.Status.PENDING:
@@ -365,8 +362,7 @@ def approve_report(*, report: ExposureReport, moderator: User) -> Alert:
 
 
 def reject_report(*, report: ExposureReport, moderator: User, reason: str = "") -> ExposureReport:
-    if not moderator.is_moderator:
-        raise PermissionDenied("Only moderators with two-factor authentication reject exposure reports.")
+    access.require_moderator(moderator, "reject exposure reports")
     with transaction.atomic():
         report = ExposureReport.objects.select_for_update().get(pk=report.pk)
         if report.status != ExposureReport.Status.PENDING:

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.authority import moderator_required
-from alerts import services, tokens
+from alerts import access, services, tokens
 from alerts.forms import (
     NEVER_WRITE,
     AddSchoolForm,
@@ -20,7 +20,7 @@ from alerts.forms import (
     SubscribeForm,
     limit_school_choices,
 )
-from alerts.models import Alert, ExposureReport, School, SchoolContact, Subscription
+from alerts.models import Alert, School, Subscription
 from alerts.querysets import SCHOOL_SEARCH_LIMIT
 from portal.pagecache import cache_anonymous_page
 
@@ -199,7 +199,7 @@ def report(request):
 @login_required
 @require_GET
 def report_sent(request, pk):
-    sent = get_object_or_404(ExposureReport.objects.select_related("school"), pk=pk, reporter=request.user)
+    sent = get_object_or_404(access.own_reports(request.user).select_related("school"), pk=pk)
     return render(request, "alerts/report_sent.html", {"report": sent})
 
 
@@ -223,8 +223,8 @@ def contact_request(request):
 @login_required
 @require_GET
 def my_alerts(request):
-    subscriptions = Subscription.objects.for_email(request.user.email).for_account_page()
-    contacts = SchoolContact.objects.filter(user=request.user).select_related("school")
+    subscriptions = access.own_subscriptions(request.user).for_account_page()
+    contacts = access.own_contacts(request.user).select_related("school")
     return render(request, "alerts/my_alerts.html", {"subscriptions": subscriptions, "contacts": contacts})
 
 
@@ -232,7 +232,7 @@ def my_alerts(request):
 @require_POST
 def my_subscription(request, pk):
     """A member changes or ends a subscription of their own (verified) address."""
-    subscription = get_object_or_404(Subscription.objects.for_email(request.user.email), pk=pk)
+    subscription = get_object_or_404(access.own_subscriptions(request.user), pk=pk)
     if "unsubscribe" in request.POST:
         services.unsubscribe(subscription=subscription)
     else:
