@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 
 from community.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, MemberSettings, Story
@@ -22,16 +24,35 @@ class PrivacyCheckedForm(forms.Form):
         return privacy_warnings("\n".join(str(self.cleaned_data.get(name, "")) for name in self.checked_fields))
 
 
+# Characters that show nothing: a message made only of them is an empty message.
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
+class BodyField(forms.CharField):
+    """A post's text. The limit is stated and counted (static/js/character-count.js), never applied
+    by cutting: a textarea's `maxlength` makes browsers drop the end of a long paste silently."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value if INVISIBLE.sub("", value).strip() else ""
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        attrs["data-character-limit"] = str(self.max_length)
+        return attrs
+
+
 def body_field(label: str = "Your message", help_text: str = "Markdown works: **bold**, *italic*, > quote, - list."):
-    return forms.CharField(
+    return BodyField(
         label=label,
         max_length=BODY_MAX_LENGTH,
-        help_text=help_text,
+        help_text=f"{help_text} Up to {BODY_MAX_LENGTH:,} characters.",
         strip=True,
         error_messages={
             "required": "Please write something before posting.",
             "max_length": f"That is too long: please keep it under {BODY_MAX_LENGTH:,} characters "
-            "(it has %(show_value)d).",
+            "(it has %(show_value)d). Nothing was cut: your whole text is below.",
         },
         widget=forms.Textarea(attrs={"rows": 8}),
     )

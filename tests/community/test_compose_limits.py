@@ -1,0 +1,39 @@
+"""What a compose box accepts: no empty message made of invisible characters, and a long text is
+refused whole with the limit stated, never cut."""
+
+import pytest
+from django.urls import reverse
+
+from community.models import BODY_MAX_LENGTH, Post
+from tests.community import factories
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_reply_of_only_invisible_characters_is_refused_as_empty(client):
+    thread = factories.thread()
+    client.force_login(UserFactory())
+    response = client.post(reverse("community:reply", args=[thread.pk]), {"body": "\u200b\u200b \u2060\ufeff"})
+    assert response.status_code == 400 and "Please write something before posting." in response.content.decode()
+    assert thread.posts.count() == 1
+
+
+def test_a_huge_paste_is_refused_whole_with_the_limit_and_every_character_kept(client):
+    thread = factories.thread()
+    client.force_login(UserFactory())
+    pasted = "word " * 40_000  # 200,000 characters
+    response = client.post(reverse("community:reply", args=[thread.pk]), {"body": pasted})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "please keep it under 20,000 characters (it has 199,999)" in html.replace("199999", "199,999")
+    assert "Nothing was cut" in html and pasted.strip() in html
+    assert not Post.objects.filter(thread=thread, is_opening=False).exists()
+
+
+def test_the_text_box_states_its_limit_and_has_no_maxlength_that_would_cut_a_paste(client):
+    thread = factories.thread()
+    client.force_login(UserFactory())
+    html = client.get(reverse("community:reply", args=[thread.pk])).content.decode()
+    assert f'data-character-limit="{BODY_MAX_LENGTH}"' in html and "maxlength" not in html
+    assert "Up to 20,000 characters." in html and "character-count.js" in html
