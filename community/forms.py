@@ -21,7 +21,10 @@ class PrivacyCheckedForm(forms.Form):
     def privacy_warnings(self) -> list[str]:
         if self.cleaned_data.get("post_anyway"):
             return []
-        return privacy_warnings("\n".join(str(self.cleaned_data.get(name, "")) for name in self.checked_fields))
+        text = "\n".join(str(self.cleaned_data.get(name, "")) for name in self.checked_fields)
+        # Quoted lines (a quote's "**Night Owl Mum** wrote:" included) were checked when first posted.
+        own_words = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
+        return privacy_warnings(own_words)
 
 
 # Characters that show nothing: a message made only of them is an empty message.

@@ -37,3 +37,21 @@ def test_the_text_box_states_its_limit_and_has_no_maxlength_that_would_cut_a_pas
     html = client.get(reverse("community:reply", args=[thread.pk])).content.decode()
     assert f'data-character-limit="{BODY_MAX_LENGTH}"' in html and "maxlength" not in html
     assert "Up to 20,000 characters." in html and "character-count.js" in html
+
+
+def test_quoting_a_two_word_pseudonym_raises_no_privacy_warning(client):
+    thread = factories.thread(author=UserFactory(display_name="Night Owl Mum"))
+    client.force_login(UserFactory())
+    quoted = client.get(f"{reverse('community:reply', args=[thread.pk])}?quote={thread.posts.get().pk}")
+    body = quoted.context["form"].initial["body"] + "Thank you, that helps."
+    response = client.post(reverse("community:reply", args=[thread.pk]), {"body": body})
+    assert response.status_code == 302 and "Night Owl Mum" in thread.posts.last().body
+
+
+def test_a_full_name_in_ones_own_words_still_warns(client):
+    thread = factories.thread()
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("community:reply", args=[thread.pk]), {"body": "> quoted\nEmma Johnson is in his class"}
+    )
+    assert response.status_code == 200 and "looks like a person" in response.content.decode()
