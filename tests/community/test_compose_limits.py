@@ -55,3 +55,13 @@ def test_a_full_name_in_ones_own_words_still_warns(client):
         reverse("community:reply", args=[thread.pk]), {"body": "> quoted\nEmma Johnson is in his class"}
     )
     assert response.status_code == 200 and "looks like a person" in response.content.decode()
+
+
+def test_the_story_prompt_asks_for_later_figures_only_while_some_are_missing(client):
+    story = factories.story(m1=6, m3=None, m6=None)
+    client.force_login(story.post.author)
+    assert "Add your later figures" in client.get(story.post.thread.get_absolute_url()).content.decode()
+    story.severity_3_months, story.severity_6_months = 4, 2
+    story.save()
+    html = client.get(story.post.thread.get_absolute_url()).content.decode()
+    assert "Add your later figures" not in html and "Correct your figures" in html
