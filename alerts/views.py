@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from alerts import services, tokens
 from alerts.forms import (
@@ -36,7 +36,7 @@ def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-@require_GET
+@require_safe
 @cache_anonymous_page
 def index(request):
     query = _school_query(request)
@@ -46,7 +46,7 @@ def index(request):
     return render(request, "alerts/index.html", {"school_q": query, "schools": schools, "weeks": weeks})
 
 
-@require_GET
+@require_safe
 @cache_anonymous_page
 def school_detail(request, slug):
     school = get_object_or_404(School, slug=slug)
@@ -54,7 +54,7 @@ def school_detail(request, slug):
     return render(request, "alerts/school.html", {"school": school, "page_obj": page})
 
 
-@require_GET
+@require_safe
 def school_search(request):
     """The search-as-you-type source of static/js/alerts-school-search.js."""
     query = _school_query(request) or " ".join(request.GET.get("q", "").split())[:100]
@@ -82,7 +82,7 @@ def subscribe(request):
     return render(request, "alerts/subscribe.html", {"form": form, "school_q": query})
 
 
-@require_GET
+@require_safe
 def subscribe_sent(request):
     return render(request, "alerts/subscribe_sent.html")
 
@@ -197,7 +197,7 @@ def report(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def report_sent(request, pk):
     sent = get_object_or_404(ExposureReport.objects.select_related("school"), pk=pk, reporter=request.user)
     return render(request, "alerts/report_sent.html", {"report": sent})
@@ -221,7 +221,7 @@ def contact_request(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_alerts(request):
     subscriptions = Subscription.objects.for_email(request.user.email).for_account_page()
     contacts = SchoolContact.objects.filter(user=request.user).select_related("school")
@@ -245,7 +245,7 @@ def my_subscription(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def audit(request):
     if not request.user.is_moderator:
         raise PermissionDenied

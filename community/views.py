@@ -6,7 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
 from community import forms, outcomes, selectors, services
@@ -82,12 +82,14 @@ def _compose(request, form, template: str, context: dict, on_valid):
 # --- Forums and threads ------------------------------------------------------------------------
 
 
+@require_safe
 @cache_anonymous_page
 def index(request):
     forums = Forum.objects.with_activity()
     return render(request, "community/index.html", {"forums": forums})
 
 
+@require_safe
 @cache_anonymous_page
 def forum(request, slug):
     forum = get_object_or_404(Forum, slug=slug)
@@ -101,6 +103,7 @@ def forum(request, slug):
     return render(request, "community/forum.html", {"forum": forum, "page_obj": page, "threads": shown})
 
 
+@require_safe
 @cache_anonymous_page
 def thread(request, pk, slug):
     thread = get_object_or_404(Thread.objects.select_related("forum"), pk=pk)
@@ -207,6 +210,7 @@ def edit_post(request, post_id):
     return _compose(request, forms.EditForm(request.POST), "community/edit_form.html", context, save)
 
 
+@require_safe
 def post_history(request, post_id):
     post = get_object_or_404(Post.objects.visible_to(request.user).select_related("thread", "author"), pk=post_id)
     # An edit often removes what should not stay online (a child's name): earlier versions are for
@@ -299,6 +303,7 @@ def member_settings(request):
     return render(request, "community/settings.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@require_safe
 @cache_anonymous_page
 def member(request, pk):
     profile = get_object_or_404(User.objects.filter(is_active=True), pk=pk)
@@ -309,6 +314,7 @@ def member(request, pk):
 # --- Stories and outcomes ----------------------------------------------------------------------
 
 
+@require_safe
 @cache_anonymous_page
 def stories(request):
     treatment = request.GET.get("treatment", "")
@@ -368,6 +374,7 @@ def update_story(request, pk):
     return render(request, "community/story_update.html", {"story": story, "form": form}, status=status)
 
 
+@require_safe
 @cache_anonymous_page
 def story_outcomes(request):
     return render(request, "community/outcomes.html", {"outcomes": outcomes.summarize(), **outcomes.CONTEXT})

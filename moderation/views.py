@@ -10,7 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from alerts import services as alert_services
 from alerts.models import ExposureReport
@@ -56,7 +56,7 @@ def _answer(request, *, ok: bool, message: str, item: str = ""):
 
 
 @moderator_required
-@require_GET
+@require_safe
 def queue(request):
     return render(request, "moderation/queue.html", {"items": selectors.review_queue(), "form": DecisionForm()})
 
@@ -115,7 +115,7 @@ def decide_report(request, report_id):
 
 
 @moderator_required
-@require_GET
+@require_safe
 def log(request):
     form = LogFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -125,7 +125,7 @@ def log(request):
 
 
 @moderator_required
-@require_GET
+@require_safe
 def log_csv(request):
     form = LogFilterForm(request.GET)
     entries = selectors.audit_log(**(form.cleaned_data if form.is_valid() else {}))
