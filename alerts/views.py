@@ -63,7 +63,7 @@ def school_search(request):
     return JsonResponse({"results": [{"value": s.slug, "label": field.label_from_instance(s)} for s in schools]})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request):
     query = _school_query(request)
     if request.method == "POST" and "find_school" not in request.POST:
@@ -91,12 +91,12 @@ def _invalid_link(request):
     return render(request, "alerts/link_invalid.html", status=400)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     subscription = tokens.subscription_for_confirmation(token)
     if subscription is None:
         return _invalid_link(request)
-    if request.method == "GET":
+    if request.method != "POST":
         # A page with a button: mail scanners that fetch links must not give consent.
         template = (
             "alerts/confirm.html" if subscription.status == Subscription.Status.PENDING else "alerts/confirmed.html"
@@ -138,7 +138,7 @@ def confirm_add_school(request, token):
 # RFC 8058 one-click: mail providers POST without cookies or a CSRF token. The signed token is
 # the proof; the action is idempotent and only ever removes mail.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     subscription, all_digests = tokens.subscription_for_unsubscribe(token)
     if subscription is None:
@@ -151,7 +151,7 @@ def unsubscribe(request, token):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage(request, token):
     """From the link in every email: change delivery and language, no account needed."""
     subscription, _ = tokens.subscription_for_unsubscribe(token)
@@ -170,7 +170,7 @@ def manage(request, token):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request):
     query = _school_query(request)
     if request.method == "POST" and "find_school" not in request.POST:
@@ -204,7 +204,7 @@ def report_sent(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def contact_request(request):
     query = _school_query(request)
     if request.method == "POST" and "find_school" not in request.POST:

@@ -220,7 +220,7 @@ def post_history(request, post_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_post(request, post_id):
     post = _own_post(request, post_id)
     if request.method == "POST":
@@ -267,7 +267,7 @@ def follow(request, pk):
 
 
 @csrf_exempt  # RFC 8058 one-click unfollow from a mail client: the signed token is the credential.
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unfollow_by_link(request, token):
     found = services.read_unfollow_token(token)
     if found is None:
