@@ -307,6 +307,55 @@ VARIANTS = {
         read_only(404),  # after merge: AUTHOR_AND_MODERATORS (hidden content reaches its author and moderators)
     ),
     "reply to a held thread": ("community:reply", lambda world: {"pk": world.held_thread.pk}, COMPOSE),
+    "react to a held post": (
+        "community:react",
+        lambda world: {"post_id": world.held_post.pk},
+        post_only(signed_in(400), get=signed_in(405)),  # after merge: 404 for who may not see it (no oracle)
+    ),
+    "flag a held post": (
+        "moderation:flag",
+        lambda world: {"post_id": world.held_post.pk},
+        row(AUTHOR_AND_MODERATORS | {ANON: LOGIN}, AUTHOR_AND_MODERATORS | {ANON: LOGIN}),
+    ),
+    # A suspended member may delete (not edit) their own posts; moderators may do both.
+    "delete a suspended member's own post": (
+        "community:delete_post",
+        lambda world: {"post_id": world.suspended_post.pk},
+        row(
+            signed_in(
+                404,
+                suspended=404,  # after merge: 200
+                mod=200,  # after merge: 404
+                mod_2fa=200,
+                superuser=200,  # after merge: 404
+            ),
+            signed_in(
+                404,
+                suspended=404,  # after merge: → elsewhere
+                mod=REDIRECT,  # after merge: 404
+                mod_2fa=REDIRECT,
+                superuser=REDIRECT,  # after merge: 404
+            ),
+        ),
+    ),
+    "edit a suspended member's own post": (
+        "community:edit_post",
+        lambda world: {"post_id": world.suspended_post.pk},
+        row(
+            signed_in(
+                404,
+                mod=200,  # after merge: 404
+                mod_2fa=200,
+                superuser=200,  # after merge: 404
+            ),
+            signed_in(
+                404,
+                mod=400,  # after merge: 404
+                mod_2fa=400,
+                superuser=400,  # after merge: 404
+            ),
+        ),
+    ),
 }
 
 
@@ -353,7 +402,7 @@ def _build() -> World:
     community_services.reply(author=owner, thread=world.thread, body="The owner's reply")
     # Two visible posts each: the member and the suspended member are past pre-moderation.
     for author in (member, member, users[SUSPENDED], users[SUSPENDED]):
-        community_services.reply(author=author, thread=world.thread, body="A reply")
+        world.suspended_post = community_services.reply(author=author, thread=world.thread, body="A reply")
     Suspension.objects.create(
         member=users[SUSPENDED], reason="Walk test", ends_at=timezone.now() + timedelta(days=7), created_by=users[MOD]
     )
