@@ -4,8 +4,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts import services as accounts_services
+from alerts import services as alerts_services
+from articles import services as articles_services
+from articles.models import Article
 from community import services as community_services
 from portal.pagecache import invalidate, invalidate_on_commit
+from tests.alerts.factories import ExposureReportFactory
+from tests.articles import factories as article_factories
 from tests.community import factories as community_factories
 from tests.factories import DEFAULT_PASSWORD, ModeratorFactory, UserFactory, enable_two_factor
 
@@ -123,6 +129,36 @@ def test_an_approval_makes_the_cached_thread_stale(client, django_capture_on_com
     fresh = client.get(thread.get_absolute_url())
     assert "X-Page-Cache" not in fresh
     assert "Waiting for a moderator" in fresh.content.decode()
+
+
+def test_a_new_display_name_makes_the_cached_thread_stale(client, django_capture_on_commit_callbacks):
+    author = UserFactory(display_name="Quiet Heron")
+    thread = community_factories.thread(author=author)
+    _cached(client, thread.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        accounts_services.change_display_name(user=author, display_name="Brave Otter")
+    fresh = client.get(thread.get_absolute_url())
+    assert "X-Page-Cache" not in fresh
+    assert "Brave Otter" in fresh.content.decode()
+
+
+def test_publishing_an_article_makes_the_cached_list_stale(client, django_capture_on_commit_callbacks):
+    draft = article_factories.make_article(title="Strep and sudden OCD", status=Article.Status.DRAFT, reviewed_by=None)
+    articles_services.record_review(reviewer=article_factories.reviewer(), article=draft)
+    _cached(client, reverse("articles:list"))
+    with django_capture_on_commit_callbacks(execute=True):
+        articles_services.publish_article(editor=article_factories.editor(), article=draft)
+    fresh = client.get(reverse("articles:list"))
+    assert "X-Page-Cache" not in fresh
+    assert "Strep and sudden OCD" in fresh.content.decode()
+
+
+def test_an_approved_exposure_report_makes_the_cached_school_page_stale(client, django_capture_on_commit_callbacks):
+    report = ExposureReportFactory()
+    _cached(client, reverse("alerts:school", args=[report.school.slug]))
+    with django_capture_on_commit_callbacks(execute=True):
+        alerts_services.approve_report(report=report, moderator=ModeratorFactory())
+    assert "X-Page-Cache" not in client.get(reverse("alerts:school", args=[report.school.slug]))
 
 
 def test_a_staff_members_admin_save_makes_cached_pages_stale(client):
