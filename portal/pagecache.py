@@ -3,7 +3,8 @@
 Measured on our machines (shared/reference/performance-and-faults.md), Django's `cache_page`
 reaches about a third of the floor. This path is cheaper:
 - it sits right after WhiteNoise, so a hit skips sessions, CSRF, authentication and the view;
-- a hit is ONE cache round trip: `get_many` of the stored page and the current generation;
+- a hit is ONE cache round trip: `get_many` of the stored page and the current generation; a HEAD
+  (uptime monitors) is answered from the stored GET;
 - a page is stored only if its view opted in (`@cache_anonymous_page`), the request carried no
   session or messages cookie, and the response is a 200 that sets no cookie;
 - a write that changes what an anonymous visitor sees (a reply, an approval, a hidden post, a
@@ -11,8 +12,8 @@ reaches about a third of the floor. This path is cheaper:
   commits, so every stored page is stale at once: a new reply shows immediately. The services that
   make such writes say so (`@changes_public_pages`, or `invalidate_on_commit()` inside one), so
   tasks and commands that call them invalidate too. Nothing else does: a login, a subscription, a
-  flag, a settings change, a refused write or a POST to a read-only page leaves the cache alone, so
-  nobody can empty it at will;
+  flag (unless enough flags hide the post), a settings change, a refused write or a POST to a
+  read-only page (405) leaves the cache alone, so nobody can empty it at will;
 - the admin edits models directly (forums, schools, categories): a staff member's successful
   admin write (a redirect after POST) starts a new generation too.
 The stored response keeps the headers the inner middleware set (CSP, X-Frame-Options...); the
