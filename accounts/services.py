@@ -7,6 +7,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import Role
 from portal.hooks import app_hooks
+from portal.pagecache import changes_public_pages
 
 
 @transaction.atomic
@@ -42,6 +43,7 @@ def grant_roles(*, user: User, roles: tuple[Role, ...]) -> None:
     user.groups.add(*(Group.objects.get_or_create(name=role.value)[0] for role in roles))
 
 
+@changes_public_pages
 def change_display_name(*, user: User, display_name: str) -> User:
     user.display_name = display_name
     user.full_clean(exclude=["password", "email"])
@@ -70,6 +72,7 @@ def export_member_data(*, user: User) -> dict:
     return data
 
 
+@changes_public_pages
 @transaction.atomic
 def delete_account(*, user: User) -> None:
     """Erase a member's personal details; what they posted stays, under "Former member N".

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from accounts import services
 from accounts.forms import DeleteAccountForm, DisplayNameForm
@@ -28,7 +28,7 @@ def account(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def export_data(request):
     data = services.export_member_data(user=request.user)
     response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")

@@ -39,6 +39,7 @@ from alerts.models import (
 from moderation.audit import record_action
 from moderation.models import ModerationAction
 from moderation.policy import is_suspended
+from portal.pagecache import changes_public_pages
 
 logger = logging.getLogger(__name__)
 
@@ -380,6 +381,7 @@ def reject_report(*, report: ExposureReport, moderator: User, reason: str = "") 
     return report
 
 
+@changes_public_pages
 def _publish_report(report: ExposureReport, *, reviewer: User | None) -> Alert:
     """Fold the report into its week's alert (one per school, scope and ISO week), creating it if new.
 

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from alerts import views
 from alerts.feeds import SchoolAlertsFeed
@@ -22,5 +23,5 @@ urlpatterns = [
     path("audit/", views.audit, name="audit"),
     path("schools/search.json", views.school_search, name="school_search"),
     path("schools/<slug:slug>/", views.school_detail, name="school"),
-    path("schools/<slug:slug>/feed/", cache_anonymous_page(SchoolAlertsFeed()), name="school_feed"),
+    path("schools/<slug:slug>/feed/", require_safe(cache_anonymous_page(SchoolAlertsFeed())), name="school_feed"),
 ]

@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.authority import moderator_required
 from alerts import access, services, tokens
@@ -36,7 +36,7 @@ def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-@require_GET
+@require_safe
 @cache_anonymous_page
 def index(request):
     query = _school_query(request)
@@ -46,7 +46,7 @@ def index(request):
     return render(request, "alerts/index.html", {"school_q": query, "schools": schools, "weeks": weeks})
 
 
-@require_GET
+@require_safe
 @cache_anonymous_page
 def school_detail(request, slug):
     school = get_object_or_404(School, slug=slug)
@@ -54,7 +54,7 @@ def school_detail(request, slug):
     return render(request, "alerts/school.html", {"school": school, "page_obj": page})
 
 
-@require_GET
+@require_safe
 def school_search(request):
     """The search-as-you-type source of static/js/alerts-school-search.js."""
     query = _school_query(request) or " ".join(request.GET.get("q", "").split())[:100]
@@ -63,7 +63,7 @@ def school_search(request):
     return JsonResponse({"results": [{"value": s.slug, "label": field.label_from_instance(s)} for s in schools]})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request):
     query = _school_query(request)
     if request.method == "POST" and "find_school" not in request.POST:
@@ -82,7 +82,7 @@ def subscribe(request):
     return render(request, "alerts/subscribe.html", {"form": form, "school_q": query})
 
 
-@require_GET
+@require_safe
 def subscribe_sent(request):
     return render(request, "alerts/subscribe_sent.html")
 
@@ -91,12 +91,12 @@ def _invalid_link(request):
     return render(request, "alerts/link_invalid.html", status=400)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     subscription = tokens.subscription_for_confirmation(token)
     if subscription is None:
         return _invalid_link(request)
-    if request.method == "GET":
+    if request.method != "POST":
         # A page with a button: mail scanners that fetch links must not give consent.
         template = (
             "alerts/confirm.html" if subscription.status == Subscription.Status.PENDING else "alerts/confirmed.html"
@@ -138,7 +138,7 @@ def confirm_add_school(request, token):
 # RFC 8058 one-click: mail providers POST without cookies or a CSRF token. The signed token is
 # the proof; the action is idempotent and only ever removes mail.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     subscription, all_digests = tokens.subscription_for_unsubscribe(token)
     if subscription is None:
@@ -151,7 +151,7 @@ def unsubscribe(request, token):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage(request, token):
     """From the link in every email: change delivery and language, no account needed."""
     subscription, _ = tokens.subscription_for_unsubscribe(token)
@@ -170,7 +170,7 @@ def manage(request, token):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request):
     query = _school_query(request)
     if request.method == "POST" and "find_school" not in request.POST:
@@ -197,14 +197,14 @@ def report(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def report_sent(request, pk):
     sent = get_object_or_404(access.own_reports(request.user).select_related("school"), pk=pk)
     return render(request, "alerts/report_sent.html", {"report": sent})
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def contact_request(request):
     query = _school_query(request)
     if request.method == "POST" and "find_school" not in request.POST:
@@ -221,7 +221,7 @@ def contact_request(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_alerts(request):
     subscriptions = access.own_subscriptions(request.user).for_account_page()
     contacts = access.own_contacts(request.user).select_related("school")
@@ -245,7 +245,7 @@ def my_subscription(request, pk):
 
 
 @moderator_required(refusal="The alerts audit is for moderators.")
-@require_GET
+@require_safe
 def audit(request):
     page = Paginator(Alert.objects.for_audit(), 25).get_page(request.GET.get("page"))
     return render(request, "alerts/audit.html", {"page_obj": page})

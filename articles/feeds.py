@@ -1,14 +1,17 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
 
 FEED_SIZE = 20
 
 
+@method_decorator(require_safe, name="__call__")
 class LatestArticlesFeed(Feed):
     feed_type = Atom1Feed
     title = "PANDAS Parent Network: articles"

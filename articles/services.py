@@ -25,6 +25,7 @@ from articles.models import (
     Tag,
 )
 from articles.rendering import render_article_body
+from portal.pagecache import changes_public_pages
 
 # What a revision keeps. Restoring brings back the content; workflow state (status, review date) stays as it is.
 CONTENT_FIELDS = ["title", "slug", "summary", "body", "category_id", "audience"]
@@ -50,6 +51,7 @@ def publishing_problem(article: Article) -> str:
     return ""
 
 
+@changes_public_pages
 @transaction.atomic
 def save_article(*, editor: User, article: Article) -> Article:
     """Save an editor's changes: render the body, apply the publishing rule, stamp the dates.
@@ -148,6 +150,7 @@ def restore_revision(*, editor: User, revision: Revision) -> Article:
     return article
 
 
+@changes_public_pages
 @transaction.atomic
 def record_review(*, reviewer: User, article: Article, notes: str = "") -> Review:
     """A medical reviewer signs off the article as it stands; the next review falls due in 12 months."""

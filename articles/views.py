@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.forms import ArticleFilterForm
 from articles.models import Article, Category
@@ -16,7 +16,7 @@ PAGE_SIZE = 10
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-@require_GET
+@require_safe
 @cache_anonymous_page
 def article_list(request):
     categories = list(Category.objects.all())
@@ -37,7 +37,7 @@ def article_list(request):
     )
 
 
-@require_GET
+@require_safe
 @cache_anonymous_page
 def article_detail(request, slug):
     user = request.user

@@ -3,7 +3,9 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import require_safe
 
 from community import access
 from community.models import Forum, Post
@@ -11,6 +13,7 @@ from community.models import Forum, Post
 FEED_ITEMS = 20
 
 
+@method_decorator(require_safe, name="__call__")
 class ForumFeed(Feed):
     """The newest threads of a public forum, as Atom. Members-only forums have no feed."""
 

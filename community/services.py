@@ -22,6 +22,7 @@ from moderation import policy
 from moderation.audit import record_action
 from moderation.models import Flag, ModerationAction
 from portal.markdown import render_markdown
+from portal.pagecache import changes_public_pages
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +129,7 @@ def _tell_author_it_waits(post: Post) -> None:
     transaction.on_commit(lambda: tell_author_about_post.delay(post.pk))
 
 
+@changes_public_pages
 @transaction.atomic
 def create_thread(*, author: User, forum: Forum, title: str, body: str) -> Thread:
     """A new thread with its opening post (`thread.opening`); the author follows it."""
@@ -140,6 +142,7 @@ def create_thread(*, author: User, forum: Forum, title: str, body: str) -> Threa
     return thread
 
 
+@changes_public_pages
 @transaction.atomic
 def reply(*, author: User, thread: Thread, body: str) -> Post:
     """A reply; the author follows the thread and its other followers are notified."""
@@ -153,6 +156,7 @@ def reply(*, author: User, thread: Thread, body: str) -> Post:
     return _add_post(author=author, thread=thread, body=body)
 
 
+@changes_public_pages
 @transaction.atomic
 def edit_post(*, editor: User, post: Post, body: str) -> Post:
     """Change a post's text, keeping the old text as a revision and marking the post edited.
@@ -192,6 +196,7 @@ def _set_visibility(post: Post, visibility: str, reason: str = "") -> None:
         _notify_followers(post)
 
 
+@changes_public_pages
 @transaction.atomic
 def delete_post(*, actor: User, post: Post, reason: str = "") -> Post:
     """Delete a post, leaving a tombstone so the thread still reads. Authors delete their own, even
@@ -206,6 +211,7 @@ def delete_post(*, actor: User, post: Post, reason: str = "") -> Post:
     return post
 
 
+@changes_public_pages
 @transaction.atomic
 def hide_post(*, moderator: User | None, post: Post, reason: str) -> Post:
     """Hide a post with a reason. `moderator` None means the system did it (e.g. flags)."""
@@ -216,6 +222,7 @@ def hide_post(*, moderator: User | None, post: Post, reason: str) -> Post:
     return post
 
 
+@changes_public_pages
 @transaction.atomic
 def hold_post(*, moderator: User | None, post: Post, reason: str = "") -> Post:
     """Hold a post for review: only its author and moderators see it until approved."""
@@ -226,6 +233,7 @@ def hold_post(*, moderator: User | None, post: Post, reason: str = "") -> Post:
     return post
 
 
+@changes_public_pages
 @transaction.atomic
 def approve_post(*, moderator: User, post: Post) -> Post:
     """A held post goes live; its thread's followers are notified now."""
@@ -235,6 +243,7 @@ def approve_post(*, moderator: User, post: Post) -> Post:
     return post
 
 
+@changes_public_pages
 @transaction.atomic
 def restore_post(*, moderator: User, post: Post, reason: str = "") -> Post:
     """Undo a hide or a deletion."""
@@ -244,6 +253,7 @@ def restore_post(*, moderator: User, post: Post, reason: str = "") -> Post:
     return post
 
 
+@changes_public_pages
 @transaction.atomic
 def lock_thread(*, moderator: User, thread: Thread, locked: bool = True, reason: str = "") -> Thread:
     require_moderator(moderator)
@@ -259,6 +269,7 @@ def lock_thread(*, moderator: User, thread: Thread, locked: bool = True, reason:
     return thread
 
 
+@changes_public_pages
 @transaction.atomic
 def pin_thread(*, moderator: User, thread: Thread, pinned: bool = True) -> Thread:
     require_moderator(moderator)
@@ -268,6 +279,7 @@ def pin_thread(*, moderator: User, thread: Thread, pinned: bool = True) -> Threa
     return thread
 
 
+@changes_public_pages
 @transaction.atomic
 def move_thread(*, moderator: User, thread: Thread, forum: Forum, reason: str = "") -> Thread:
     require_moderator(moderator)
@@ -281,6 +293,7 @@ def move_thread(*, moderator: User, thread: Thread, forum: Forum, reason: str = 
     return thread
 
 
+@changes_public_pages
 @transaction.atomic
 def rename_thread(*, moderator: User, thread: Thread, title: str, reason: str = "") -> Thread:
     require_moderator(moderator)
@@ -295,6 +308,7 @@ def rename_thread(*, moderator: User, thread: Thread, title: str, reason: str = 
     return thread
 
 
+@changes_public_pages
 @transaction.atomic
 def split_thread(*, moderator: User, thread: Thread, posts: list[Post], title: str, reason: str = "") -> Thread:
     """Move chosen replies into a new thread in the same forum; the earliest opens it."""
@@ -335,6 +349,7 @@ def split_thread(*, moderator: User, thread: Thread, posts: list[Post], title: s
     return new
 
 
+@changes_public_pages
 @transaction.atomic
 def delete_thread(*, moderator: User, thread: Thread, reason: str = "") -> Thread:
     require_moderator(moderator)
@@ -349,6 +364,7 @@ def delete_thread(*, moderator: User, thread: Thread, reason: str = "") -> Threa
 COUNTER = {Reaction.Kind.HELPFUL: "helpful_count", Reaction.Kind.THINKING_OF_YOU: "thinking_count"}
 
 
+@changes_public_pages
 @transaction.atomic
 def toggle_reaction(*, user: User, post: Post, kind: str) -> tuple[bool, int]:
     """Add the reaction, or take it back if it was there. Returns (now reacted, new count)."""
@@ -510,6 +526,7 @@ def mark_notifications_read(*, user: User) -> None:
 RECOVERY_FORUM = "recovery-stories"
 
 
+@changes_public_pages
 @transaction.atomic
 def create_story(*, author: User, title: str, narrative: str, **figures) -> Story:
     """A story: a thread in "Recovery stories" whose opening post is the narrative, with its figures."""
@@ -559,6 +576,7 @@ def send_story_reminder(*, story_id: int) -> bool:
 STORY_UPDATE_FIELDS = ("severity_1_month", "severity_3_months", "severity_6_months", "side_effects", "insurance")
 
 
+@changes_public_pages
 @transaction.atomic
 def update_story(*, author: User, story: Story, **figures) -> Story:
     """Add the later figures (1, 3 and 6 months) or correct them. Only the story's author can."""

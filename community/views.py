@@ -6,7 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
 from community import access, forms, outcomes, selectors, services
@@ -92,12 +92,14 @@ def _compose(request, form, template: str, context: dict, on_valid):
 # --- Forums and threads ------------------------------------------------------------------------
 
 
+@require_safe
 @cache_anonymous_page
 def index(request):
     forums = Forum.objects.with_activity()
     return render(request, "community/index.html", {"forums": forums})
 
 
+@require_safe
 @cache_anonymous_page
 def forum(request, slug):
     forum = get_object_or_404(Forum, slug=slug)
@@ -111,6 +113,7 @@ def forum(request, slug):
     return render(request, "community/forum.html", {"forum": forum, "page_obj": page, "threads": shown})
 
 
+@require_safe
 @cache_anonymous_page
 def _thread_or_404(request, pk) -> Thread:
     """The thread at `pk` if `request.user` may see it; a thread they may not see answers like a
@@ -233,6 +236,7 @@ def edit_post(request, post_id):
     return _compose(request, forms.EditForm(request.POST), "community/edit_form.html", context, save)
 
 
+@require_safe
 def post_history(request, post_id):
     post = _visible_post_or_404(request, post_id, access.can_read_words)
     revisions = post.revisions.all() if access.can_see_history(request.user, post) else None
@@ -240,7 +244,7 @@ def post_history(request, post_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_post(request, post_id):
     post = _visible_post_or_404(request, post_id, access.can_delete)
     if request.method == "POST":
@@ -287,7 +291,7 @@ def follow(request, pk):
 
 
 @csrf_exempt  # RFC 8058 one-click unfollow from a mail client: the signed token is the credential.
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unfollow_by_link(request, token):
     found = services.read_unfollow_token(token)
     if found is None:
@@ -323,6 +327,7 @@ def member_settings(request):
     return render(request, "community/settings.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@require_safe
 @cache_anonymous_page
 def member(request, pk):
     profile = get_object_or_404(User.objects.filter(is_active=True), pk=pk)
@@ -333,6 +338,7 @@ def member(request, pk):
 # --- Stories and outcomes ----------------------------------------------------------------------
 
 
+@require_safe
 @cache_anonymous_page
 def stories(request):
     treatment = request.GET.get("treatment", "")
@@ -392,6 +398,7 @@ def update_story(request, pk):
     return render(request, "community/story_update.html", {"story": story, "form": form}, status=status)
 
 
+@require_safe
 @cache_anonymous_page
 def story_outcomes(request):
     return render(request, "community/outcomes.html", {"outcomes": outcomes.summarize(), **outcomes.CONTEXT})

@@ -22,6 +22,7 @@ from moderation import emails, tasks
 from moderation.audit import record_action
 from moderation.models import Flag, ModerationAction, Suspension, WatchedWord
 from moderation.policy import is_suspended
+from portal.pagecache import changes_public_pages
 
 Action = ModerationAction.Action
 AUTO_HIDE_REASON = "Hidden after several members flagged it, until a moderator reviews it."
@@ -130,6 +131,7 @@ def suspend(*, moderator: User, member: User, days: int, reason: str) -> Suspens
     return suspension
 
 
+@changes_public_pages
 @transaction.atomic
 def ban_and_delete_posts(*, moderator: User, member: User, reason: str) -> int:
     """For spam: every post of the member disappears in one step and they can never post again."""

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import authority
 from alerts import services as alert_services
@@ -48,7 +48,7 @@ def _answer(request, *, ok: bool, message: str, item: str = ""):
 
 
 @moderator_required
-@require_GET
+@require_safe
 def queue(request):
     return render(request, "moderation/queue.html", {"items": selectors.review_queue(), "form": DecisionForm()})
 
@@ -107,7 +107,7 @@ def decide_report(request, report_id):
 
 
 @moderator_required
-@require_GET
+@require_safe
 def log(request):
     form = LogFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -117,7 +117,7 @@ def log(request):
 
 
 @moderator_required
-@require_GET
+@require_safe
 def log_csv(request):
     form = LogFilterForm(request.GET)
     entries = selectors.audit_log(**(form.cleaned_data if form.is_valid() else {}))
@@ -205,21 +205,21 @@ def thread_tools(request, thread_id):
 
 
 @moderator_required
-@require_GET
+@require_safe
 def guide(request):
     """The moderators' guide (docs/moderators-guide.md): crisis, misinformation, identifying content."""
     guide_body = render_article_body(GUIDE_PATH.read_text())
     return render(request, "moderation/guide.html", {"guide_html": guide_body.html, "toc": guide_body.toc})
 
 
-@require_GET
+@require_safe
 @cache_anonymous_page
 def crisis_phrases(request):
     """The crisis phrases, for the compose pages' script that shows help while someone types."""
     return JsonResponse({"phrases": policy.crisis_phrases()})
 
 
-@require_GET
+@require_safe
 @cache_anonymous_page
 def community_rules(request):
     """The community rules. The flag reasons listed are the flag form's own, so they never differ."""

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",  # allauth's sessions page (/accounts/sessions/) loads it
     "django.contrib.postgres",
     "allauth",
     "allauth.account",

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from moderation import views as moderation_views
@@ -14,7 +15,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 
 def static_page(template_name):
-    return cache_anonymous_page(TemplateView.as_view(template_name=template_name), timeout=3600)
+    return require_safe(cache_anonymous_page(TemplateView.as_view(template_name=template_name), timeout=3600))
 
 
 urlpatterns = [
@@ -25,10 +26,10 @@ urlpatterns = [
     path("privacy/", static_page("pages/privacy.html"), name="privacy"),
     path("community-rules/", moderation_views.community_rules, name="community_rules"),
     path("help/", static_page("pages/help_now.html"), name="help_now"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "robots.txt",
-        TemplateView.as_view(template_name="portal/robots.txt", content_type="text/plain"),
+        require_safe(TemplateView.as_view(template_name="portal/robots.txt", content_type="text/plain")),
         name="robots",
     ),
     path("articles/", include("articles.urls")),

@@ -1,7 +1,7 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal import healthz as health
 from portal.hooks import app_hooks
@@ -9,7 +9,7 @@ from portal.pagecache import cache_anonymous_page
 from portal.search import clean_query
 
 
-@require_GET
+@require_safe
 @cache_anonymous_page
 def home(request):
     sections = [section for home_section in app_hooks("sections", "home_section") if (section := home_section(request))]
@@ -17,7 +17,7 @@ def home(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     ok, status = health.check()
     return JsonResponse({"status": "ok" if ok else "degraded", **status}, status=200 if ok else 503)
@@ -37,7 +37,7 @@ def csrf_failure(request, reason=""):
     return render(request, "portal/csrf_failure.html", {"typed": typed}, status=403)
 
 
-@require_GET
+@require_safe
 @cache_anonymous_page
 def search(request):
     query = clean_query(request.GET.get("q", ""))

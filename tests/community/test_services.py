@@ -5,6 +5,7 @@ from community import services
 from community.models import Follow, MemberSettings, Notification, Post, Thread
 from community.permissions import NotAllowed
 from moderation.models import ModerationAction
+from portal.pagecache import invalidate
 from tests.community import factories
 from tests.factories import UserFactory
 
@@ -148,7 +149,7 @@ def test_a_burst_of_replies_makes_one_email(django_capture_on_commit_callbacks):
     thread = factories.thread(author=follower, title="Burst")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         factories.replies(thread, 3)
-    assert len(callbacks) == 3
+    assert len([callback for callback in callbacks if callback is not invalidate]) == 3  # the others: page cache
     assert services.send_pending_notifications(user_id=follower.pk) == 3
     for callback in callbacks:  # the three queued tasks run later and find nothing left to send
         callback()
