@@ -113,8 +113,6 @@ def forum(request, slug):
     return render(request, "community/forum.html", {"forum": forum, "page_obj": page, "threads": shown})
 
 
-@require_safe
-@cache_anonymous_page
 def _thread_or_404(request, pk) -> Thread:
     """The thread at `pk` if `request.user` may see it; a thread they may not see answers like a
     missing one (its title must not leak, not even through a redirect to its slug)."""
@@ -131,6 +129,7 @@ def _visible_post_or_404(request, post_id, check) -> Post:
     return post
 
 
+@require_safe
 @cache_anonymous_page
 def thread(request, pk, slug):
     thread = _thread_or_404(request, pk)

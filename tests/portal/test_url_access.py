@@ -10,8 +10,6 @@ Each URL is one test: its rows run in the test's own transaction (rolled back), 
 once for the module (`world`). POSTs carry no data (the test client skips the CSRF check), so a form
 comes back with its errors and nothing is written; what a POST does write is rolled back.
 
-Rows marked `# after merge: <intended>` hold today's answer where the intended one needs another
-branch (moderator power needs two-factor; a thread whose opening post is held or hidden is 404).
 """
 
 import re
@@ -35,7 +33,7 @@ from moderation.models import Suspension, WatchedWord
 from tests.alerts.factories import SchoolFactory, last_week
 from tests.articles import factories as article_factories
 from tests.community import factories as community_factories
-from tests.factories import UserFactory, enable_two_factor
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db  # each URL's rows run in a transaction of their own, rolled back
 
@@ -52,6 +50,7 @@ EDITOR = "editor"
 REVIEWER = "medical reviewer"
 SUPER = "superuser without authenticator"
 ROLES = (ANON, MEMBER, OWNER, SUSPENDED, NEW, MOD, MOD_2FA, EDITOR, REVIEWER, SUPER)
+SUPER_2FA = "superuser with authenticator"  # walked on the admin's pages only
 
 # --- Outcomes ----------------------------------------------------------------------------------------
 # A number is that status exactly. The words are redirects, told apart by where they lead.
@@ -130,13 +129,7 @@ MODERATOR_ACTION = signed_in(403, mod=MFA_SETUP, mod_2fa=REDIRECT, superuser=MFA
 # Writing in the community: suspended members are told why they cannot.
 COMPOSE = row(signed_in(200, suspended=403), signed_in(400, suspended=403))
 # The owner's post: its author and the moderators may edit or delete it; to anyone else it is missing.
-OWN_POST_GET = signed_in(
-    404,
-    owner=200,
-    mod=200,  # after merge: 404
-    mod_2fa=200,
-    superuser=200,  # after merge: 404
-)
+OWN_POST_GET = signed_in(404, owner=200, mod_2fa=200)
 SIGNED_OUT_ONLY = every(REDIRECT, anon=200)  # login and signup send a member home
 
 TABLE = {
@@ -147,6 +140,7 @@ TABLE = {
     "about": read_only(200),
     "privacy": read_only(200),
     "community_rules": read_only(200),
+    "help_now": read_only(200),
     "sitemap": read_only(200),
     "robots": read_only(200),
     # articles
@@ -167,26 +161,9 @@ TABLE = {
     "community:reply": COMPOSE,
     "community:new_story": COMPOSE,
     "community:update_story": row(signed_in(404, owner=200), signed_in(404, owner=400)),
-    "community:edit_post": row(
-        OWN_POST_GET,
-        signed_in(
-            404,
-            owner=400,
-            mod=400,  # after merge: 404
-            mod_2fa=400,
-            superuser=400,  # after merge: 404
-        ),
-    ),
-    "community:delete_post": row(
-        OWN_POST_GET,
-        signed_in(
-            404,
-            owner=REDIRECT,
-            mod=REDIRECT,  # after merge: 404
-            mod_2fa=REDIRECT,
-            superuser=REDIRECT,  # after merge: 404
-        ),
-    ),
+    # A suspended member is told why they cannot edit (what they sent is shown back).
+    "community:edit_post": row(OWN_POST_GET | {SUSPENDED: 403}, signed_in(404, owner=400, mod_2fa=400, suspended=403)),
+    "community:delete_post": row(OWN_POST_GET, signed_in(404, owner=REDIRECT, mod_2fa=REDIRECT)),
     "community:react": post_only(signed_in(400), get=signed_in(405)),  # no reaction chosen: 400
     "community:follow": post_only(signed_in(REDIRECT, suspended=403), get=signed_in(405)),
     "community:unfollow": row(200, 200),  # the signed token is the credential (one-click from mail)
@@ -201,7 +178,9 @@ TABLE = {
     "moderation:decide_post": post_only(MODERATOR_ACTION, get=MODERATOR_WRONG_METHOD),
     "moderation:decide_report": post_only(MODERATOR_ACTION, get=MODERATOR_WRONG_METHOD),
     "moderation:remove_watched_word": post_only(MODERATOR_ACTION, get=MODERATOR_WRONG_METHOD),
-    "moderation:flag": row(signed_in(200), signed_in(200)),
+    "moderation:flag": row(signed_in(200, owner=404), signed_in(200, owner=404)),  # no flagging one's own post
+    "moderation:guide": row(MODERATOR_PAGE, MODERATOR_WRONG_METHOD),
+    "moderation:crisis_phrases": read_only(200),  # public: the compose pages' script shows help while typing
     # alerts
     "alerts:index": read_only(200),
     "alerts:school": read_only(200),
@@ -218,15 +197,7 @@ TABLE = {
     "alerts:contact_request": row(signed_in(200), signed_in(200)),
     "alerts:my_alerts": row(signed_in(200), signed_in(405)),
     "alerts:my_subscription": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
-    "alerts:audit": row(
-        signed_in(
-            403,
-            mod=200,  # after merge: → two-factor setup
-            mod_2fa=200,
-            superuser=200,  # after merge: → two-factor setup
-        ),
-        signed_in(405),
-    ),
+    "alerts:audit": row(MODERATOR_PAGE, MODERATOR_WRONG_METHOD),
     # a member's own account
     "accounts:account": row(signed_in(200), signed_in(200)),
     "accounts:export": row(signed_in(200), signed_in(405)),
@@ -267,13 +238,7 @@ TABLE = {
 
 # The same URL patterns again, pointing at objects that answer differently.
 # The author and the moderators see what is held, hidden or members-only; the public does not.
-AUTHOR_AND_MODERATORS = every(
-    404,
-    owner=200,
-    mod=200,  # after merge: 404
-    mod_2fa=200,
-    superuser=200,  # after merge: 404
-)
+AUTHOR_AND_MODERATORS = every(404, owner=200, mod_2fa=200)
 VARIANTS = {
     "members-only forum": (
         "community:forum",
@@ -293,7 +258,7 @@ VARIANTS = {
     "thread whose opening post is held": (
         "community:thread",
         lambda world: {"pk": world.held_thread.pk, "slug": world.held_thread.slug},
-        read_only(200),  # after merge: AUTHOR_AND_MODERATORS (the public gets 404)
+        read_only(AUTHOR_AND_MODERATORS),  # the public gets 404: the title must not leak
     ),
     "history of a held post": (
         "community:post_history",
@@ -303,57 +268,36 @@ VARIANTS = {
     "history of a hidden post": (
         "community:post_history",
         lambda world: {"post_id": world.hidden_post.pk},
-        read_only(404),  # after merge: AUTHOR_AND_MODERATORS (hidden content reaches its author and moderators)
+        read_only(AUTHOR_AND_MODERATORS),  # hidden content reaches its author and moderators only
     ),
-    "reply to a held thread": ("community:reply", lambda world: {"pk": world.held_thread.pk}, COMPOSE),
+    # Others may not reply to a thread they cannot see: like a missing thread (a POST keeps its text).
+    "reply to a held thread": (
+        "community:reply",
+        lambda world: {"pk": world.held_thread.pk},
+        row(
+            signed_in(404, owner=200, mod_2fa=200, suspended=403), signed_in(404, owner=400, mod_2fa=400, suspended=403)
+        ),
+    ),
     "react to a held post": (
         "community:react",
         lambda world: {"post_id": world.held_post.pk},
-        post_only(signed_in(400), get=signed_in(405)),  # after merge: 404 for who may not see it (no oracle)
+        post_only(signed_in(404), get=signed_in(405)),  # a post one may not react to answers like a missing one
     ),
     "flag a held post": (
         "moderation:flag",
         lambda world: {"post_id": world.held_post.pk},
-        row(AUTHOR_AND_MODERATORS | {ANON: LOGIN}, AUTHOR_AND_MODERATORS | {ANON: LOGIN}),
+        row(signed_in(404), signed_in(404)),  # only visible posts can be flagged: like a missing post
     ),
     # A suspended member may delete (not edit) their own posts; moderators may do both.
     "delete a suspended member's own post": (
         "community:delete_post",
         lambda world: {"post_id": world.suspended_post.pk},
-        row(
-            signed_in(
-                404,
-                suspended=404,  # after merge: 200
-                mod=200,  # after merge: 404
-                mod_2fa=200,
-                superuser=200,  # after merge: 404
-            ),
-            signed_in(
-                404,
-                suspended=404,  # after merge: → elsewhere
-                mod=REDIRECT,  # after merge: 404
-                mod_2fa=REDIRECT,
-                superuser=REDIRECT,  # after merge: 404
-            ),
-        ),
+        row(signed_in(404, suspended=200, mod_2fa=200), signed_in(404, suspended=REDIRECT, mod_2fa=REDIRECT)),
     ),
     "edit a suspended member's own post": (
         "community:edit_post",
         lambda world: {"post_id": world.suspended_post.pk},
-        row(
-            signed_in(
-                404,
-                mod=200,  # after merge: 404
-                mod_2fa=200,
-                superuser=200,  # after merge: 404
-            ),
-            signed_in(
-                404,
-                mod=400,  # after merge: 404
-                mod_2fa=400,
-                superuser=400,  # after merge: 404
-            ),
-        ),
+        row(signed_in(404, mod_2fa=200, suspended=403), signed_in(404, mod_2fa=400, suspended=403)),
     ),
 }
 
@@ -369,7 +313,7 @@ FAST = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     "MODERATION_HOLD_FIRST_POSTS": 0,
     "MODERATION_RATE_LIMITS": {
-        group: {action: [(10_000, 60)] for action in ("post", "thread")} for group in ("member", "new_member")
+        group: {action: [(10_000, 60)] for action in ("post", "thread", "edit")} for group in ("member", "new_member")
     },
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
 }
@@ -382,15 +326,15 @@ def _build() -> World:
         OWNER: UserFactory(display_name="Walk Owner"),
         SUSPENDED: UserFactory(display_name="Walk Suspended"),
         NEW: UserFactory(display_name="Walk Newcomer"),
-        MOD: UserFactory(display_name="Walk Moderator", roles=[Role.MODERATOR]),
+        MOD: UserFactory(display_name="Walk Moderator", roles=[Role.MODERATOR], two_factor=False),
         MOD_2FA: UserFactory(display_name="Walk Moderator 2FA", roles=[Role.MODERATOR]),
         EDITOR: UserFactory(display_name="Walk Editor", roles=[Role.EDITOR], is_staff=True),
         REVIEWER: UserFactory(display_name="Walk Reviewer", roles=[Role.MEDICAL_REVIEWER], is_staff=True),
-        SUPER: UserFactory(display_name="Walk Superuser", is_staff=True, is_superuser=True),
+        SUPER: UserFactory(display_name="Walk Superuser", is_staff=True, is_superuser=True, two_factor=False),
+        SUPER_2FA: UserFactory(display_name="Walk Superuser 2FA", is_staff=True, is_superuser=True),
     }
-    # Editors and reviewers work in the admin, which needs two-factor: they have an authenticator.
-    for role in (MOD_2FA, EDITOR, REVIEWER):
-        enable_two_factor(users[role])
+    # Staff roles get an authenticator from the factory (editors and reviewers work in the admin,
+    # which needs one); the moderator and the superuser above are made without.
     owner, member = users[OWNER], users[MEMBER]
     world.users = users
 
@@ -534,7 +478,9 @@ def _assert_walk(world: World, url: str, expected: dict, roles=ROLES) -> None:
     for role in roles:
         client = _client(world, role)
         for method in ("GET", "HEAD", "POST"):
-            response = _request(client, method, url)
+            with transaction.atomic():  # each request's writes are undone: the next role meets the same world
+                response = _request(client, method, url)
+                transaction.set_rollback(True)
             outcome = classify(response)
             if outcome != expected[method][role]:
                 wrong.append(f"{method} as {role}: expected {expected[method][role]}, got {outcome}")
@@ -568,14 +514,14 @@ def test_every_site_url_in_the_table_still_exists():
 # Its 140-odd patterns are covered by the rules below (first match on the URL name, or on the route
 # of an unnamed pattern). Non-staff roles all get the same answer (LOGIN unless said otherwise),
 # so the admin is walked as anonymous, a member and a moderator, and as each staff role.
-# Once "staff need two-factor" is merged, the superuser without an authenticator is sent to set one
-# up on every admin page: each rule's superuser column then reads MFA_SETUP.
+# Staff need two-factor for the admin: the superuser without an authenticator is sent to set one up
+# on every admin page; the rules' superuser column is what a superuser with one gets.
 
-ADMIN_ROLES = (ANON, MEMBER, MOD_2FA, EDITOR, REVIEWER, SUPER)
+ADMIN_ROLES = (ANON, MEMBER, MOD_2FA, EDITOR, REVIEWER, SUPER_2FA, SUPER)
 
 
 def staff(editor, reviewer, superuser, *, others=LOGIN) -> dict:
-    return every(others, editor=editor, reviewer=reviewer, superuser=superuser)
+    return every(others, editor=editor, reviewer=reviewer, superuser=MFA_SETUP) | {SUPER_2FA: superuser}
 
 
 # (URL name, or the route of an unnamed pattern; first match wins) → a row, or the (editor, reviewer,
@@ -591,68 +537,68 @@ ADMIN_RULES = [
         },
     ),
     (r"^admin:logout$", row(staff(405, 405, 405, others=REDIRECT), staff(200, 200, 200, others=REDIRECT))),
-    (r"^admin:(index|password_change)$", (200, 200, 200), (200, 200, 200)),  # after merge: superuser → MFA_SETUP
-    (r"^admin:(password_change_done|jsi18n)$", (200, 200, 200), (405, 405, 405)),  # after merge: superuser → MFA_SETUP
-    (r"^admin:autocomplete$", (403, 403, 403), (405, 405, 405)),  # after merge: superuser → MFA_SETUP
-    (r"^admin:view_on_site$|^admin/\(\?P<url>", (404, 404, 404), (404, 404, 404)),  # after merge: superuser → MFA_SETUP
-    (r"^admin:app_list$", (404, 404, 200), (404, 404, 200)),  # after merge: superuser → MFA_SETUP
+    (r"^admin:(index|password_change)$", (200, 200, 200), (200, 200, 200)),
+    (r"^admin:(password_change_done|jsi18n)$", (200, 200, 200), (405, 405, 405)),
+    (r"^admin:autocomplete$", (403, 403, 403), (405, 405, 405)),
+    (r"^admin:view_on_site$|^admin/\(\?P<url>", (404, 404, 404), (404, 404, 404)),
+    (r"^admin:app_list$", (404, 404, 200), (404, 404, 200)),
     # Articles: editors write, medical reviewers review; reviews and revisions are records.
-    (r"^admin:articles_article_review$", (403, 200, 200), (403, 200, 200)),  # after merge: superuser → MFA_SETUP
+    (r"^admin:articles_article_review$", (403, 200, 200), (403, 200, 200)),
     (
         r"^admin:articles_article_revision$",
         (200, 200, 200),
         (REDIRECT, 403, REDIRECT),
-    ),  # after merge: superuser → MFA_SETUP
-    (r"^admin:articles_review_add$", (403, 403, 403), (403, 403, 403)),  # after merge: superuser → MFA_SETUP
-    (r"^admin:articles_review_change$", (200, 200, 200), (403, 403, 403)),  # after merge: superuser → MFA_SETUP
-    (r"^admin:articles_\w+_add$", (200, 403, 200), (200, 403, 200)),  # after merge: superuser → MFA_SETUP
-    (r"^admin:articles_\w+_change$", (200, 200, 200), (200, 403, 200)),  # after merge: superuser → MFA_SETUP
+    ),
+    (r"^admin:articles_review_add$", (403, 403, 403), (403, 403, 403)),
+    (r"^admin:articles_review_change$", (200, 200, 200), (403, 403, 403)),
+    (r"^admin:articles_\w+_add$", (200, 403, 200), (200, 403, 200)),
+    (r"^admin:articles_\w+_change$", (200, 200, 200), (200, 403, 200)),
     (
         r"^admin:articles_\w+_(changelist|history)$",
         (200, 200, 200),
         (200, 200, 200),
-    ),  # after merge: superuser → MFA_SETUP
+    ),
     # Records nobody adds or edits by hand: threads, posts and decisions go through the services.
     (
         r"^admin:(community_(thread|post)|moderation_moderationaction|alerts_(alert|delivery))_add$",
         (403, 403, 403),
         (403, 403, 403),
-    ),  # after merge: superuser → MFA_SETUP
+    ),
     (
         r"^admin:moderation_moderationaction_delete$",
         (403, 403, 403),
         (403, 403, 403),
-    ),  # after merge: superuser → MFA_SETUP
+    ),
     (
         r"^admin:community_(thread|post)_change$",
         (403, 403, 200),
         (403, 403, REDIRECT),
-    ),  # after merge: superuser → MFA_SETUP
+    ),
     (
         r"^admin:moderation_moderationaction_change$",
         (403, 403, 200),
         (403, 403, 403),
-    ),  # after merge: superuser → MFA_SETUP
+    ),
     # The world has none of these objects: the superuser is sent back to the list.
     (
         r"^admin:(usersessions_usersession|alerts_(schoolcontact|alert|delivery))_(change|delete)$",
         (403, 403, REDIRECT),
         (403, 403, REDIRECT),
-    ),  # after merge: superuser → MFA_SETUP
+    ),
     (
         r"^admin:(usersessions_usersession|alerts_(schoolcontact|alert|delivery))_history$",
         (REDIRECT, REDIRECT, REDIRECT),
         (REDIRECT, REDIRECT, REDIRECT),
-    ),  # after merge: superuser → MFA_SETUP
+    ),
     # An object's bare URL redirects to its change page.
     (
         r"<path:object_id>/$",
         (REDIRECT, REDIRECT, REDIRECT),
         (REDIRECT, REDIRECT, REDIRECT),
-    ),  # after merge: superuser → MFA_SETUP
+    ),
     # Everything else (members, groups, authenticators, forums, stories, schools, subscriptions...) is the
     # superuser's alone.
-    (r"^admin:", (403, 403, 200), (403, 403, 200)),  # after merge: superuser → MFA_SETUP
+    (r"^admin:", (403, 403, 200), (403, 403, 200)),
 ]
 
 
