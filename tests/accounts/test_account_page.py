@@ -1,4 +1,6 @@
+import io
 import json
+import zipfile
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -52,18 +54,19 @@ def test_keeping_ones_own_name_with_another_case_is_allowed(client):
     assert member.display_name == "quiet fern"
 
 
-def test_export_is_a_json_download_of_ones_own_data_only(client):
+def test_export_is_a_zip_download_of_ones_own_data_only(client):
     UserFactory(email="someone.else@example.org")
     member = UserFactory(email="me@example.org", display_name="Me Myself")
     client.force_login(member)
-    response = client.get(reverse("accounts:export"))
-    assert response["Content-Type"] == "application/json"
+    response = client.post(reverse("accounts:export"))
+    assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith('attachment; filename="pandas-parent-network-data-')
-    data = json.loads(response.content)
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        data = json.loads(archive.read("member-data.json"))
+        assert b"someone.else" not in archive.read("member-data.json")
     assert data["account"]["email"] == "me@example.org"
     assert data["account"]["display_name"] == "Me Myself"
     assert data["account"]["email_addresses"] == [{"email": "me@example.org", "verified": True, "primary": True}]
-    assert b"someone.else" not in response.content
 
 
 def test_deleting_asks_for_the_password_again(client):
@@ -84,7 +87,9 @@ def test_deleting_erases_personal_details_and_ends_every_session(client):
     member = UserFactory(email="leaving@example.org", display_name="Leaving Soon")
     other_device = client.__class__()
     other_device.force_login(member)
-    response = reauthenticated(client, member).post(reverse("accounts:delete"), {"confirm": "on"}, follow=True)
+    response = reauthenticated(client, member).post(
+        reverse("accounts:delete"), {"posts": "keep", "confirm": "on"}, follow=True
+    )
     assert "Your account has been deleted." in response.content.decode()
 
     member.refresh_from_db()
