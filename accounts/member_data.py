@@ -19,6 +19,7 @@ COVERS = {
     "mfa.Authenticator": "which methods are set up exported (never their secrets); deleted",
     "usersessions.UserSession": "exported (devices and times); ended and deleted",
     "sessions.Session": "ended with the member's sign-in devices; anonymous ones expire with the cookie",
+    "auth.Permission": "permission names defined in the code; not about a member",
     "admin.LogEntry": "the admin site's history: entries about the member deleted; a staff member's own stay",
 }
 

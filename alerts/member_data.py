@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from alerts.models import Delivery, Digest, ExposureReport, SchoolContact, SuppressedAddress, Subscription
+from alerts.models import Delivery, Digest, ExposureReport, SchoolContact, Subscription, SuppressedAddress
 from alerts.suppression import suppress_address
 
 COVERS = {
