@@ -19,9 +19,7 @@ def holds_member_data(model) -> list[str]:
                 reasons.append(f"{field.name} (member)")
         elif isinstance(field, models.EmailField):
             reasons.append(f"{field.name} (email address)")
-        elif isinstance(field, models.TextField | models.JSONField):
-            reasons.append(f"{field.name} (free text)")
-        elif (
+        elif isinstance(field, models.TextField | models.JSONField) or (
             isinstance(field, models.CharField)
             and not isinstance(field, models.SlugField | models.URLField)
             and not field.choices
@@ -70,6 +68,9 @@ def test_the_walk_notices_a_model_holding_member_data():
 
         class Meta:
             app_label = "accounts"
+
+        def __str__(self):
+            return self.text
 
     try:
         assert holds_member_data(NoteAboutAMember) == ["author (member)", "text (free text)"]
