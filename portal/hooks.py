@@ -10,8 +10,9 @@ Each feature app may define, by convention:
 - `<app>/member_data.py` — its part of a member's data rights (accounts.services collects them):
   `export(user) -> dict` (sections of the export archive), `erase(user, *, delete_posts)` (called
   inside the deletion's transaction), `COVERS` (model label -> how its rows are exported and erased;
-  a test fails when a model holding member data is in no app's `COVERS`) and optionally `CSV`
-  (file name -> (section, key, columns): a list in the export also written as a CSV file).
+  a test fails when a model holding member data is in no app's `COVERS`), and optionally `CSV`
+  (file name -> (section, key, columns): a list in the export also written as a CSV file) and
+  `export_size(user) -> int` (items that make an export large enough to build in the background).
 The order below is the order on the page and in seeding.
 """
 

@@ -75,6 +75,17 @@
     if (name.indexOf(PREFIX) === 0 && name.split(":").length < 3) { store.removeItem(name); }
   });
 
+  // Logging out from this page: forget every draft, and save none on the way out.
+  var loggingOut = false;
+  document.querySelectorAll("form[data-clears-drafts]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      loggingOut = true;
+      Object.keys(store).forEach(function (name) {
+        if (name.indexOf(PREFIX) === 0 || name === SUBMITTED) { store.removeItem(name); }
+      });
+    });
+  });
+
   document.querySelectorAll("form[data-draft-form]").forEach(function (form) {
     var key = keyOf(form, owner);
     var saved = store.getItem(key);
@@ -89,6 +100,7 @@
       try { restore(form, JSON.parse(saved)); } catch (error) { store.removeItem(key); }
     }
     var save = function () {
+      if (loggingOut) { return; }
       var values = read(form);
       if (Object.keys(values).length) { store.setItem(key, JSON.stringify(values)); } else { store.removeItem(key); }
     };

@@ -103,3 +103,18 @@ def test_deleting_erases_personal_details_and_ends_every_session(client):
     assert not client.post(
         reverse("account_login"), {"login": "leaving@example.org", "password": DEFAULT_PASSWORD}
     ).wsgi_request.user.is_authenticated
+
+
+def test_deleting_without_choosing_what_happens_to_posts_changes_nothing_and_says_why(client):
+    member = UserFactory()
+    response = reauthenticated(client, member).post(reverse("accounts:delete"), {"confirm": "on"})
+    assert "Choose whether your posts stay or go." in response.content.decode()
+    member.refresh_from_db()
+    assert member.is_active
+
+
+def test_logging_out_tells_the_browser_to_forget_the_sites_stored_drafts(client):
+    client.force_login(UserFactory())
+    response = client.post(reverse("account_logout"))
+    assert response["Clear-Site-Data"] == '"storage"'
+    assert not client.get(reverse("accounts:account")).wsgi_request.user.is_authenticated
