@@ -704,9 +704,12 @@ def sweep(*, older_than: datetime.timedelta = SWEEP_AFTER) -> SweepResult:
 
 def delete_old_consent_records(*, now: datetime.datetime | None = None) -> int:
     """Retention: an unsubscribed subscription (its address and consent record) is kept 30 days,
-    to answer a question about a mail sent, then deleted. At most 1,000 per run."""
+    to answer a question about a mail sent, then deleted; so is the record of a digest sent to an
+    address (the day's row only has to outlive the day). At most 1,000 of each per run."""
     cutoff = (now or timezone.now()) - CONSENT_RETENTION
     expired = Subscription.objects.filter(status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at__lt=cutoff)
     ids = list(expired.order_by("pk").values_list("pk", flat=True)[:1000])
-    deleted, _ = Subscription.objects.filter(pk__in=ids).delete()
-    return len(ids) if deleted else 0
+    Subscription.objects.filter(pk__in=ids).delete()
+    old_digests = Digest.objects.filter(day__lt=cutoff.date()).exclude(status=SendStatus.PENDING)
+    Digest.objects.filter(pk__in=list(old_digests.order_by("pk").values_list("pk", flat=True)[:1000])).delete()
+    return len(ids)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import DataExport, User
 from alerts import services as alerts_services
-from alerts.models import Subscription, SuppressedAddress
+from alerts.models import Digest, Subscription, SuppressedAddress
 from community import drafts
 from community import services as community_services
 from community.models import Follow, MemberSettings, Notification, Post, PostRevision, Reaction
@@ -124,10 +124,22 @@ def test_promise_consent_of_an_ended_subscription_is_deleted_30_days_after_unsub
         status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=now - datetime.timedelta(days=29)
     )
     active = SubscriptionFactory(confirmed_at=now - datetime.timedelta(days=400))
+    day = datetime.timedelta(days=1)
+    for age, status, email in (
+        (31, "sent", "a@example.net"),
+        (29, "sent", "a@example.net"),
+        (31, "pending", "b@x.net"),
+    ):
+        Digest.objects.create(
+            email=email, day=(now - age * day).date(), period_start=now - (age + 1) * day,
+            period_end=now - age * day, status=status,
+        )  # fmt: skip
     result = alerts_services.sweep()  # the sweeper beat runs every minute
     assert result.consent_records_deleted == 1
     assert set(Subscription.objects.values_list("pk", flat=True)) == {recent.pk, active.pk}
     assert old.pk not in set(Subscription.objects.values_list("pk", flat=True))
+    assert "The note that a daily digest went to an address is deleted after 30 days too." in promise(client, "consent")
+    assert sorted(Digest.objects.values_list("status", flat=True)) == ["pending", "sent"]
 
 
 def test_promise_suppression_keeps_only_a_keyed_hash_and_never_mails_the_address(client, mail_server):
