@@ -14,6 +14,8 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 from accounts.models import DataExport, User
 from accounts.roles import Role
@@ -135,14 +137,23 @@ def request_data_export(*, user: User) -> tuple[DataExport, bytes | None]:
     return export, build_archive(user=user)
 
 
-def publish_task(name: str, *args) -> None:
-    """Publish a task by name, so services never import tasks (in-process when tasks run eagerly)."""
+def publish_task(name: str, *args) -> bool:
+    """Publish a task by name, so services never import tasks (in-process when tasks run eagerly).
+
+    A broker that is down costs a logged warning, not the request: the row is the outbox, and
+    `sweep_data_exports` publishes again what is still waiting.
+    """
     if current_app.conf.task_always_eager:
         # No worker: load the task's module (workers autodiscover it) and run the task here.
         import_module(name.rsplit(".", 1)[0])
         current_app.tasks[name].apply(args=args).get()
-    else:
-        current_app.send_task(name, args=args)
+        return True
+    try:
+        current_app.send_task(name, args=args, retry=False)
+    except (BrokerError, RedisError, OSError) as error:
+        logger.warning("could not publish %s (%s); the sweeper will retry", name, type(error).__name__)
+        return False
+    return True
 
 
 def export_link_token(export: DataExport) -> str:
@@ -190,9 +201,24 @@ def build_data_export(*, export_id: int) -> bool:
 
 
 def purge_expired_exports(*, now=None) -> int:
-    """Archives and the limit's records go when they expire (hourly, from beat)."""
+    """Archives and the limit's records go when they expire."""
     deleted, _ = DataExport.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted
+
+
+def sweep_data_exports(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Beat, every few minutes: purge what expired; publish again a large export whose task was lost."""
+    purge_expired_exports()
+    now = timezone.now()
+    waiting = DataExport.objects.filter(
+        emailed_at__isnull=True,
+        expires_at__gt=now,
+        requested_at__lt=now - older_than,
+        post_count__gt=INLINE_EXPORT_MAX_ITEMS,
+    )
+    return sum(
+        publish_task("accounts.tasks.build_data_export", pk) for pk in waiting.values_list("pk", flat=True)[:100]
+    )
 
 
 # --- Account deletion ------------------------------------------------------------------------------

@@ -20,6 +20,6 @@ def build_data_export(export_id: int) -> None:
 
 
 @shared_task(acks_late=True)
-def purge_expired_exports() -> None:
-    """Beat, hourly: expired archives and the daily limit's old records go."""
-    services.purge_expired_exports()
+def sweep_data_exports() -> None:
+    """Beat, every 5 minutes: expired archives go; a large export whose task was lost is published again."""
+    services.sweep_data_exports()

@@ -5,6 +5,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -153,3 +154,19 @@ def test_an_expired_export_link_no_longer_downloads(client, monkeypatch, django_
     assert client.get(link).status_code == 404
     assert services.purge_expired_exports() == 1
     assert not DataExport.objects.exists()
+
+
+def test_a_large_export_whose_task_was_lost_is_built_and_mailed_by_the_sweeper(mail_server, monkeypatch):
+    monkeypatch.setattr(services, "INLINE_EXPORT_MAX_ITEMS", 0)
+    member = UserFactory(email="patient@example.org")
+    community.thread(author=member)
+    # The request's transaction never ran its on-commit publish (a broker outage, a crash).
+    services.request_data_export(user=member)
+    export = DataExport.objects.get(user=member)
+    assert export.emailed_at is None
+    DataExport.objects.filter(pk=export.pk).update(requested_at=export.requested_at - timedelta(minutes=6))
+
+    assert services.sweep_data_exports() == 1
+    (message,) = mail_server.wait_for(1)
+    assert message.recipients == ["patient@example.org"]
+    assert services.sweep_data_exports() == 0
