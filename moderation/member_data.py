@@ -5,6 +5,8 @@ decided and why. Erasure removes the notes the member wrote on flags; the audit 
 append-only and keeps pointing at the member's id, shown as "Former member N" from then on.
 """
 
+from django.utils import timezone
+
 from accounts.models import User
 from moderation.models import Flag, ModerationAction, Suspension
 
@@ -61,3 +63,6 @@ def export(user: User) -> dict:
 def erase(user: User, *, delete_posts: bool) -> None:
     # The flag itself stays (moderators act on it); the member's own words on it go.
     Flag.objects.filter(flagger=user).exclude(note="").update(note="")
+    if delete_posts:
+        # Their posts are going: nothing is left for a moderator to look at (resolved by the system).
+        Flag.objects.open().filter(post__author=user).update(resolved_at=timezone.now())

@@ -85,6 +85,8 @@ def test_erasure_deleting_posts_leaves_textless_tombstones_and_deletes_their_thr
     assert not Story.objects.filter(pk=busy.story.pk).exists()
     own = Thread.objects.get(pk=busy.own_thread.pk)
     assert own.is_deleted and own.title == "Deleted thread"
+    # The flag on the member's reply leaves the moderators' queue with the reply.
+    assert not Flag.objects.open().filter(post__author_id=busy.user.pk).exists()
     # The other member's thread reads on, one reply fewer.
     assert busy.reply.thread.__class__.objects.get(pk=busy.reply.thread_id).reply_count == 0
 
