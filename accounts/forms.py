@@ -65,7 +65,22 @@ class DisplayNameForm(forms.Form):
 
 
 class DeleteAccountForm(forms.Form):
+    KEEP, DELETE = "keep", "delete"
+
+    posts = forms.ChoiceField(
+        label="What happens to your posts?",
+        choices=[
+            (KEEP, "Keep my posts, under “Former member” instead of my name, so conversations still make sense"),
+            (DELETE, "Delete my posts too (threads I started are deleted with their replies)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether your posts stay or go."},
+    )
     confirm = forms.BooleanField(
-        label="I understand: my account is deleted for good, and my posts stay under “Former member”",
+        label="I understand: my account is deleted for good",
         error_messages={"required": "Tick the box to confirm you want to delete your account."},
     )
+
+    @property
+    def delete_posts(self) -> bool:
+        return self.cleaned_data["posts"] == self.DELETE

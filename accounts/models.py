@@ -122,3 +122,28 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_medical_reviewer(self) -> bool:
         return self.has_authority(Role.MEDICAL_REVIEWER)
+
+
+class DataExport(models.Model):
+    """A member's request for their data archive.
+
+    Every request leaves a row until `expires_at`: that is the daily limit's record. A large
+    export is built in the background into `archive` and mailed as a link; the archive is
+    deleted with the row when it expires (accounts.services.purge_expired_exports).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    requested_at = models.DateTimeField(default=timezone.now)
+    post_count = models.PositiveIntegerField(default=0)
+    archive = models.BinaryField(null=True, editable=False)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    # Outbox marker: the mail with the link went out.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["user", "requested_at"]), models.Index(fields=["expires_at"])]
+
+    def __str__(self):
+        return f"data export #{self.pk} of member {self.user_id}"

@@ -1,13 +1,29 @@
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
-from allauth.usersessions.models import UserSession
-from django.contrib.auth.models import Group
-from django.db import transaction
+import csv
+import io
+import json
+import logging
+import zipfile
+from datetime import timedelta
+from importlib import import_module
 
-from accounts.models import User
+from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
+from celery import current_app
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
+
+from accounts.models import DataExport, User
 from accounts.roles import Role
-from portal.hooks import app_hooks
+from portal.emails import absolute_url, build_email
+from portal.hooks import app_hooks, app_modules
 from portal.pagecache import changes_public_pages
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -51,40 +67,193 @@ def change_display_name(*, user: User, display_name: str) -> User:
     return user
 
 
-def export_member_data(*, user: User) -> dict:
-    """Everything the portal holds about a member, in one readable document."""
+# --- Data export --------------------------------------------------------------------------------
+
+# The archive's layout; raise it when a field is renamed or removed, so a reader can tell.
+EXPORT_SCHEMA_VERSION = 1
+# Exports a member may ask for in a day (each one reads every row about them).
+EXPORTS_PER_DAY = 3
+# Up to this many posts the archive is built in the request; above, in the background and mailed.
+INLINE_EXPORT_MAX_ITEMS = 1000
+# A mailed link, and the archive behind it, lasts this long.
+EXPORT_LINK_LIFETIME = timedelta(days=7)
+EXPORT_LINK_SALT = "accounts.data-export.link"
+
+
+class ExportLimitReached(Exception):
+    def __init__(self, retry_at):
+        self.retry_at = retry_at
+        super().__init__(f"data export limit reached until {retry_at:%Y-%m-%d %H:%M}")
+
+
+def member_data(*, user: User) -> dict:
+    """Everything the portal holds about a member, as one readable document (each app adds its part)."""
     data = {
-        "account": {
-            "email": user.email,
-            "display_name": user.display_name,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-            "community_rules_accepted_at": user.rules_accepted_at.isoformat() if user.rules_accepted_at else None,
-            "email_addresses": [
-                {"email": address.email, "verified": address.verified, "primary": address.primary}
-                for address in EmailAddress.objects.filter(user=user)
-            ],
-            "roles": sorted(user.role_names),
-        }
+        "schema_version": EXPORT_SCHEMA_VERSION,
+        "generated_at": timezone.now().isoformat(),
+        "about": "Everything the PANDAS Parent Network portal holds about you. Who flagged or reported "
+        "you is never included.",
     }
-    for export in app_hooks("member_data", "export_member_data"):
-        data.update(export(user=user))
+    for export in app_hooks("member_data", "export"):
+        data.update(export(user))
     return data
+
+
+def build_archive(*, user: User) -> bytes:
+    """A zip: member-data.json (everything) and a CSV file per list an app marks (posts.csv)."""
+    data = member_data(user=user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("member-data.json", json.dumps(data, indent=2, ensure_ascii=False))
+        for module in app_modules("member_data"):
+            for filename, (section, key, columns) in getattr(module, "CSV", {}).items():
+                text = io.StringIO()
+                writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore")
+                writer.writeheader()
+                writer.writerows(data.get(section, {}).get(key, []))
+                archive.writestr(filename, text.getvalue())
+    return buffer.getvalue()
+
+
+def archive_filename() -> str:
+    return f"pandas-parent-network-data-{timezone.now():%Y-%m-%d}.zip"
+
+
+def _export_size(user: User) -> int:
+    """How many items the export will hold, as the apps that can be large count them."""
+    return sum(module.export_size(user) for module in app_modules("member_data") if hasattr(module, "export_size"))
+
+
+def request_data_export(*, user: User) -> tuple[DataExport, bytes | None]:
+    """Start a member's export: the archive at once when small, else None and a background build
+    whose link is mailed. Raises ExportLimitReached after EXPORTS_PER_DAY requests in a day."""
+    now = timezone.now()
+    with transaction.atomic():
+        # One request at a time per member, so two clicks cannot both slip under the limit.
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+        recent = list(
+            DataExport.objects.filter(user=user, requested_at__gt=now - timedelta(days=1))
+            .order_by("requested_at")
+            .values_list("requested_at", flat=True)
+        )
+        if len(recent) >= EXPORTS_PER_DAY:
+            raise ExportLimitReached(retry_at=recent[0] + timedelta(days=1))
+        size = _export_size(user)
+        background = size > INLINE_EXPORT_MAX_ITEMS
+        export = DataExport.objects.create(
+            user=user,
+            requested_at=now,
+            post_count=size,
+            # A quick export leaves only the limit's record, for a day.
+            expires_at=now + (EXPORT_LINK_LIFETIME if background else timedelta(days=1)),
+        )
+        if background:
+            transaction.on_commit(lambda: publish_task("accounts.tasks.build_data_export", export.pk))
+            return export, None
+    return export, build_archive(user=user)
+
+
+def publish_task(name: str, *args) -> bool:
+    """Publish a task by name, so services never import tasks (in-process when tasks run eagerly).
+
+    A broker that is down costs a logged warning, not the request: the row is the outbox, and
+    `sweep_data_exports` publishes again what is still waiting.
+    """
+    if current_app.conf.task_always_eager:
+        # No worker: load the task's module (workers autodiscover it) and run the task here.
+        import_module(name.rsplit(".", 1)[0])
+        current_app.tasks[name].apply(args=args).get()
+        return True
+    try:
+        current_app.send_task(name, args=args, retry=False)
+    except (BrokerError, RedisError, OSError) as error:
+        logger.warning("could not publish %s (%s); the sweeper will retry", name, type(error).__name__)
+        return False
+    return True
+
+
+def export_link_token(export: DataExport) -> str:
+    return signing.dumps(export.pk, salt=EXPORT_LINK_SALT)
+
+
+def export_for_link(*, token: str, user: User) -> DataExport | None:
+    """The member's own archive behind a mailed link, while it lasts; None otherwise."""
+    try:
+        pk = signing.loads(token, salt=EXPORT_LINK_SALT, max_age=EXPORT_LINK_LIFETIME)
+    except signing.BadSignature:
+        return None
+    return DataExport.objects.filter(pk=pk, user=user, expires_at__gt=timezone.now(), archive__isnull=False).first()
+
+
+def build_data_export(*, export_id: int) -> bool:
+    """Build a large export, then mail its link. Idempotent: the row says whether each step is done.
+
+    The archive is committed before the mail goes, so the link works the moment it arrives.
+    """
+    pending = DataExport.objects.filter(pk=export_id, emailed_at__isnull=True, expires_at__gt=timezone.now())
+    with transaction.atomic():
+        export = pending.select_for_update().select_related("user").first()
+        if export is None or not export.user.is_active:
+            return False
+        if export.archive is None:
+            export.archive = build_archive(user=export.user)
+            export.ready_at = timezone.now()
+            export.save(update_fields=["archive", "ready_at"])
+    with transaction.atomic():
+        export = pending.select_for_update().select_related("user").first()
+        if export is None:
+            return False
+        link = absolute_url(reverse("accounts:export_download", args=[export_link_token(export)]))
+        build_email(
+            to=export.user.email,
+            subject="Your data from the PANDAS Parent Network is ready",
+            template="account/email/data_export_ready",
+            context={"user": export.user, "link": link, "expires_at": export.expires_at},
+        ).send()
+        export.emailed_at = timezone.now()
+        export.save(update_fields=["emailed_at"])
+    logger.info("data export %s mailed (%s items)", export.pk, export.post_count)
+    return True
+
+
+def purge_expired_exports(*, now=None) -> int:
+    """Archives and the limit's records go when they expire."""
+    deleted, _ = DataExport.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
+def sweep_data_exports(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Beat, every few minutes: purge what expired; publish again a large export whose task was lost."""
+    purge_expired_exports()
+    now = timezone.now()
+    waiting = DataExport.objects.filter(
+        emailed_at__isnull=True,
+        expires_at__gt=now,
+        requested_at__lt=now - older_than,
+        post_count__gt=INLINE_EXPORT_MAX_ITEMS,
+    )
+    return sum(
+        publish_task("accounts.tasks.build_data_export", pk) for pk in waiting.values_list("pk", flat=True)[:100]
+    )
+
+
+# --- Account deletion ------------------------------------------------------------------------------
 
 
 @changes_public_pages
 @transaction.atomic
-def delete_account(*, user: User) -> None:
-    """Erase a member's personal details; what they posted stays, under "Former member N".
+def delete_account(*, user: User, delete_posts: bool = False) -> None:
+    """Erase a member's personal data. Their posts stay under "Former member N", or, if they chose
+    so, are deleted too (tombstones without text keep the threads readable).
 
-    The row is kept (posts point at it) but can never log in again, and its email address is
-    free for a new account. Changing the password hash ends every other session of the member.
+    The row is kept (posts and the append-only audit log point at it) but can never log in again,
+    and its email address is free for a new account. Apps erase from the top layer down, so each
+    still finds the account's addresses; changing the password hash ends every other session.
     """
-    for erase in app_hooks("member_data", "erase_member"):
-        erase(user=user)
-    EmailAddress.objects.filter(user=user).delete()
-    Authenticator.objects.filter(user=user).delete()
+    for module in reversed(list(app_modules("member_data"))):
+        module.erase(user, delete_posts=delete_posts)
     user.groups.clear()
+    user.user_permissions.clear()
     user.email = f"deleted-{user.pk}@invalid.invalid"
     user.display_name = f"Former member {user.pk}"
     user.is_active = user.is_staff = user.is_superuser = False
@@ -92,6 +261,7 @@ def delete_account(*, user: User) -> None:
     user.set_unusable_password()
     user.save()
     end_sessions(user=user)
+    logger.info("member %s deleted their account (posts %s)", user.pk, "deleted" if delete_posts else "kept")
 
 
 def end_sessions(*, user: User, except_session_key: str | None = None) -> None:

@@ -1,16 +1,18 @@
-import json
-
 from allauth.account.decorators import reauthentication_required
+from allauth.account.views import LogoutView as AllauthLogoutView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.timesince import timeuntil
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import services
 from accounts.forms import DeleteAccountForm, DisplayNameForm
+
+# Tells the browser to forget what this site stored in it: the drafts community-draft.js kept.
+CLEAR_BROWSER_STORAGE = ("Clear-Site-Data", '"storage"')
 
 
 @login_required
@@ -27,14 +29,42 @@ def account(request):
     return render(request, "account/me.html", {"form": form})
 
 
+def _zip_download(archive: bytes) -> HttpResponse:
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{services.archive_filename()}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def export_data(request):
+    if request.method != "POST":
+        return render(request, "account/export.html")
+    try:
+        _, archive = services.request_data_export(user=request.user)
+    except services.ExportLimitReached as limit:
+        message = (
+            f"You can download your data {services.EXPORTS_PER_DAY} times a day, and you have already. "
+            f"Please try again in {timeuntil(limit.retry_at)}."
+        )
+        return render(request, "account/export.html", {"limit_message": message}, status=429)
+    if archive is None:
+        messages.success(
+            request,
+            "There is a lot to put together, so we are preparing your data in the background. "
+            f"We will email you a link to download it; the link works for {services.EXPORT_LINK_LIFETIME.days} days.",
+        )
+        return redirect("accounts:account")
+    return _zip_download(archive)
+
+
 @login_required
 @require_safe
-def export_data(request):
-    data = services.export_member_data(user=request.user)
-    response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
-    filename = f"pandas-parent-network-data-{timezone.now():%Y-%m-%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def export_download(request, token):
+    export = services.export_for_link(token=token, user=request.user)
+    if export is None:
+        raise Http404("This download link has expired or is not yours. Ask for a new copy on your account page.")
+    return _zip_download(bytes(export.archive))
 
 
 @login_required
@@ -42,8 +72,19 @@ def export_data(request):
 def delete_account(request):
     form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.delete_account(user=request.user)
+        services.delete_account(user=request.user, delete_posts=form.delete_posts)
         logout(request)
         messages.success(request, "Your account has been deleted. Take care of yourself.")
-        return redirect("home")
+        response = redirect("home")
+        response.headers.setdefault(*CLEAR_BROWSER_STORAGE)
+        return response
     return render(request, "account/delete.html", {"form": form})
+
+
+class LogoutView(AllauthLogoutView):
+    """allauth's logout, which also clears the drafts this browser kept (a family computer is shared)."""
+
+    def post(self, *args, **kwargs):
+        response = super().post(*args, **kwargs)
+        response.headers.setdefault(*CLEAR_BROWSER_STORAGE)
+        return response

@@ -25,6 +25,8 @@ from alerts.querysets import (
 # How long after the end of an exposure window a parent should keep watching for symptoms.
 WATCH_DAYS_AFTER_WINDOW = 5
 MAX_WINDOW_DAYS = 14
+# How long an unsubscribed address and its consent record are kept (the privacy page says so).
+CONSENT_RETENTION = datetime.timedelta(days=30)
 
 
 class School(models.Model):
@@ -322,3 +324,24 @@ class Digest(models.Model):
 
     def __str__(self):
         return f"digest #{self.pk} for {self.day} ({self.status})"
+
+
+class SuppressedAddress(models.Model):
+    """An address never to be mailed again, kept only as a keyed hash (see alerts.suppression).
+
+    Written when a member deletes their account: their subscriptions are deleted, and this row
+    is all that remains, so nobody can sign the address up again by mistake or by malice.
+    """
+
+    class Reason(models.TextChoices):
+        ACCOUNT_DELETED = "account_deleted", "its member deleted their account"
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "suppressed addresses"
+
+    def __str__(self):
+        return f"suppressed address #{self.pk} ({self.get_reason_display()})"

@@ -25,6 +25,7 @@ from redis.exceptions import RedisError
 from accounts.models import User
 from alerts import access, emails
 from alerts.models import (
+    CONSENT_RETENTION,
     MAX_WINDOW_DAYS,
     Alert,
     Delivery,
@@ -36,6 +37,7 @@ from alerts.models import (
     SendStatus,
     Subscription,
 )
+from alerts.suppression import is_suppressed
 from moderation.audit import record_action
 from moderation.models import ModerationAction
 from moderation.policy import is_suspended
@@ -126,6 +128,10 @@ def subscribe(
     """
     email = email.strip().lower()
     now = timezone.now()
+    # A deleted member's address is never mailed again, not even a confirmation (see alerts.suppression).
+    if is_suppressed(email):
+        logger.info("subscribe: the address is on the suppression list; nothing sent")
+        return
     # Nobody may flood an inbox through this form: a few confirmation mails an hour per address.
     recent = Subscription.objects.for_email(email).filter(confirmation_requested_at__gte=now - CONFIRMATION_WINDOW)
     if recent.count() >= MAX_CONFIRMATIONS_PER_WINDOW:
@@ -657,6 +663,7 @@ class SweepResult:
     digests: int = 0
     reports: int = 0
     confirmations: int = 0
+    consent_records_deleted: int = 0
 
 
 def sweep(*, older_than: datetime.timedelta = SWEEP_AFTER) -> SweepResult:
@@ -689,4 +696,18 @@ def sweep(*, older_than: datetime.timedelta = SWEEP_AFTER) -> SweepResult:
     )
     for subscription_id in waiting.values_list("pk", flat=True)[:100]:
         result.confirmations += publish(tasks.send_confirmation, subscription_id)
+    result.consent_records_deleted = delete_old_consent_records()
     return result
+
+
+def delete_old_consent_records(*, now: datetime.datetime | None = None) -> int:
+    """Retention: an unsubscribed subscription (its address and consent record) is kept 30 days,
+    to answer a question about a mail sent, then deleted; so is the record of a digest sent to an
+    address (the day's row only has to outlive the day). At most 1,000 of each per run."""
+    cutoff = (now or timezone.now()) - CONSENT_RETENTION
+    expired = Subscription.objects.filter(status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at__lt=cutoff)
+    ids = list(expired.order_by("pk").values_list("pk", flat=True)[:1000])
+    Subscription.objects.filter(pk__in=ids).delete()
+    old_digests = Digest.objects.filter(day__lt=cutoff.date()).exclude(status=SendStatus.PENDING)
+    Digest.objects.filter(pk__in=list(old_digests.order_by("pk").values_list("pk", flat=True)[:1000])).delete()
+    return len(ids)

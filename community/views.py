@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
-from community import access, forms, outcomes, selectors, services
+from community import access, drafts, forms, outcomes, selectors, services
 from community.models import Follow, Forum, Post, Reaction, Story, Thread
 from community.permissions import NotAllowed, can_post, suspension_message
 from moderation import policy
@@ -18,7 +18,6 @@ from portal.pagecache import cache_anonymous_page
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
 STORIES_PER_PAGE = 20
-DRAFT_SESSION_KEY = "community-draft:{}"
 POSTED_TAG = "draft-posted"
 CRISIS_MESSAGE = (
     "Thank you for telling us how hard things are. A moderator will read your post soon, "
@@ -41,9 +40,7 @@ def _login_first(request, compose_url: str):
         message = suspension_message(suspension) if suspension else "Your account cannot post."
         return _refused_with_text(request, message)
     if request.method == "POST":
-        request.session[DRAFT_SESSION_KEY.format(compose_url)] = {
-            name: request.POST.getlist(name) for name in request.POST if name != "csrfmiddlewaretoken"
-        }
+        drafts.stash(request.session, compose_url, request.POST)
     return redirect_to_login(compose_url)
 
 
@@ -57,10 +54,7 @@ def _stashed_draft(request, compose_url: str) -> dict | None:
     """What the member had sent before logging in, as a form's initial data."""
     if not request.session.session_key:
         return None
-    data = request.session.pop(DRAFT_SESSION_KEY.format(compose_url), None)
-    if not data:
-        return None
-    return {name: values if len(values) > 1 or name == "side_effects" else values[0] for name, values in data.items()}
+    return drafts.pop(request.session, compose_url)
 
 
 def _posted(request, text: str, post: Post | None = None) -> None:

@@ -25,7 +25,17 @@ def record_action(
         member=member,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
-        target_description=str(target)[:300] if target is not None else "",
+        target_description=_describe(target),
         reason=reason,
         details=details or {},
     )
+
+
+def _describe(target: models.Model | None) -> str:
+    if target is None:
+        return ""
+    # A member is described by id, never by display name: the log is append-only and must not keep
+    # the name of a member who deletes their account (their `member` link shows "Former member N").
+    if isinstance(target, User):
+        return f"member #{target.pk}"
+    return str(target)[:300]

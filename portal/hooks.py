@@ -7,19 +7,29 @@ Each feature app may define, by convention:
 - `<app>/seed.py: seed(*, stdout)` — its idempotent demo content for `seed_demo`;
 - `<app>/sitemaps.py: sitemaps` — a dict of Sitemap classes for `/sitemap.xml`;
 - `<app>/schedule.py: BEAT_SCHEDULE` — its periodic tasks for celery beat;
-- `<app>/member_data.py: export_member_data(*, user) -> dict` and `erase_member(*, user)` — its part of a
-  member's data export and of erasing a deleted account's personal data.
+- `<app>/member_data.py` — its part of a member's data rights (accounts.services collects them):
+  `export(user) -> dict` (sections of the export archive), `erase(user, *, delete_posts)` (called
+  inside the deletion's transaction), `COVERS` (model label -> how its rows are exported and erased;
+  a test fails when a model holding member data is in no app's `COVERS`), and optionally `CSV`
+  (file name -> (section, key, columns): a list in the export also written as a CSV file) and
+  `export_size(user) -> int` (items that make an export large enough to build in the background).
 The order below is the order on the page and in seeding.
 """
 
 from collections.abc import Callable, Iterator
 from importlib import import_module
 from importlib.util import find_spec
+from types import ModuleType
 
 FEATURE_APPS = ["accounts", "articles", "community", "moderation", "alerts"]
 
 
-def app_hooks(module_name: str, attribute: str) -> Iterator[Callable | dict]:
+def app_modules(module_name: str) -> Iterator[ModuleType]:
     for app in FEATURE_APPS:
         if find_spec(f"{app}.{module_name}") is not None:
-            yield getattr(import_module(f"{app}.{module_name}"), attribute)
+            yield import_module(f"{app}.{module_name}")
+
+
+def app_hooks(module_name: str, attribute: str) -> Iterator[Callable | dict]:
+    for module in app_modules(module_name):
+        yield getattr(module, attribute)

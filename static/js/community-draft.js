@@ -1,9 +1,14 @@
 // Keeps what a member is writing in localStorage, so a reload, a login redirect or an expired
-// session loses nothing. One draft per form, keyed by the form's action path.
+// session loses nothing. One draft per writer and form: keyed by who is writing (the script tag's
+// data-draft-owner) and the form's action path, so on a shared computer one parent never sees
+// another's draft. Logging out clears them all (the logout response sends Clear-Site-Data).
 (function () {
   "use strict";
   var PREFIX = "community-draft:";
   var SUBMITTED = "community-draft-submitted";
+  var VISITOR = "visitor";
+  var script = document.currentScript;
+  var owner = (script && script.getAttribute("data-draft-owner")) || VISITOR;
 
   function storage() {
     try { return window.localStorage; } catch (error) { return null; }
@@ -15,8 +20,8 @@
     });
   }
 
-  function keyOf(form) {
-    return PREFIX + new URL(form.action, window.location.href).pathname;
+  function keyOf(form, writer) {
+    return PREFIX + writer + ":" + new URL(form.action, window.location.href).pathname;
   }
 
   function read(form) {
@@ -65,13 +70,37 @@
   }
   store.removeItem(SUBMITTED);
 
+  // Drafts from before drafts were keyed by writer belong to nobody known: they go.
+  Object.keys(store).forEach(function (name) {
+    if (name.indexOf(PREFIX) === 0 && name.split(":").length < 3) { store.removeItem(name); }
+  });
+
+  // Logging out from this page: forget every draft, and save none on the way out.
+  var loggingOut = false;
+  document.querySelectorAll("form[data-clears-drafts]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      loggingOut = true;
+      Object.keys(store).forEach(function (name) {
+        if (name.indexOf(PREFIX) === 0 || name === SUBMITTED) { store.removeItem(name); }
+      });
+    });
+  });
+
   document.querySelectorAll("form[data-draft-form]").forEach(function (form) {
-    var key = keyOf(form);
+    var key = keyOf(form, owner);
     var saved = store.getItem(key);
+    if (!saved && owner !== VISITOR) {
+      // Written before logging in (an expired session): it is this member's now.
+      var visitorKey = keyOf(form, VISITOR);
+      saved = store.getItem(visitorKey);
+      store.removeItem(visitorKey);
+      if (saved) { store.setItem(key, saved); }
+    }
     if (saved && isEmpty(form)) {
       try { restore(form, JSON.parse(saved)); } catch (error) { store.removeItem(key); }
     }
     var save = function () {
+      if (loggingOut) { return; }
       var values = read(form);
       if (Object.keys(values).length) { store.setItem(key, JSON.stringify(values)); } else { store.removeItem(key); }
     };

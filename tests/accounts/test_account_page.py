@@ -1,4 +1,6 @@
+import io
 import json
+import zipfile
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -52,18 +54,19 @@ def test_keeping_ones_own_name_with_another_case_is_allowed(client):
     assert member.display_name == "quiet fern"
 
 
-def test_export_is_a_json_download_of_ones_own_data_only(client):
+def test_export_is_a_zip_download_of_ones_own_data_only(client):
     UserFactory(email="someone.else@example.org")
     member = UserFactory(email="me@example.org", display_name="Me Myself")
     client.force_login(member)
-    response = client.get(reverse("accounts:export"))
-    assert response["Content-Type"] == "application/json"
+    response = client.post(reverse("accounts:export"))
+    assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith('attachment; filename="pandas-parent-network-data-')
-    data = json.loads(response.content)
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        data = json.loads(archive.read("member-data.json"))
+        assert b"someone.else" not in archive.read("member-data.json")
     assert data["account"]["email"] == "me@example.org"
     assert data["account"]["display_name"] == "Me Myself"
     assert data["account"]["email_addresses"] == [{"email": "me@example.org", "verified": True, "primary": True}]
-    assert b"someone.else" not in response.content
 
 
 def test_deleting_asks_for_the_password_again(client):
@@ -84,7 +87,9 @@ def test_deleting_erases_personal_details_and_ends_every_session(client):
     member = UserFactory(email="leaving@example.org", display_name="Leaving Soon")
     other_device = client.__class__()
     other_device.force_login(member)
-    response = reauthenticated(client, member).post(reverse("accounts:delete"), {"confirm": "on"}, follow=True)
+    response = reauthenticated(client, member).post(
+        reverse("accounts:delete"), {"posts": "keep", "confirm": "on"}, follow=True
+    )
     assert "Your account has been deleted." in response.content.decode()
 
     member.refresh_from_db()
@@ -98,3 +103,18 @@ def test_deleting_erases_personal_details_and_ends_every_session(client):
     assert not client.post(
         reverse("account_login"), {"login": "leaving@example.org", "password": DEFAULT_PASSWORD}
     ).wsgi_request.user.is_authenticated
+
+
+def test_deleting_without_choosing_what_happens_to_posts_changes_nothing_and_says_why(client):
+    member = UserFactory()
+    response = reauthenticated(client, member).post(reverse("accounts:delete"), {"confirm": "on"})
+    assert "Choose whether your posts stay or go." in response.content.decode()
+    member.refresh_from_db()
+    assert member.is_active
+
+
+def test_logging_out_tells_the_browser_to_forget_the_sites_stored_drafts(client):
+    client.force_login(UserFactory())
+    response = client.post(reverse("account_logout"))
+    assert response["Clear-Site-Data"] == '"storage"'
+    assert not client.get(reverse("accounts:account")).wsgi_request.user.is_authenticated
