@@ -200,7 +200,9 @@ TABLE = {
     "alerts:audit": row(MODERATOR_PAGE, MODERATOR_WRONG_METHOD),
     # a member's own account
     "accounts:account": row(signed_in(200), signed_in(200)),
-    "accounts:export": row(signed_in(200), signed_in(405)),
+    "accounts:export": row(signed_in(200), signed_in(200)),  # GET: the page; POST: the zip (small exports)
+    "accounts:export_download": row(signed_in(404), signed_in(405)),  # a link that is not theirs: 404
+    "accounts:logout": row(every(200, anon=REDIRECT), REDIRECT),  # ours: also clears the browser's drafts
     "accounts:delete": row(signed_in(REAUTH), signed_in(REAUTH)),  # asks for the password again first
     # allauth
     "account_login": row(SIGNED_OUT_ONLY, SIGNED_OUT_ONLY),
@@ -439,6 +441,7 @@ def url_arguments(world: World) -> dict:
         "alerts:school_feed": {"slug": world.school.slug},
         "account_confirm_email": {"key": world.email_key},
         "account_reset_password_from_key": {"uidb36": world.reset[0], "key": world.reset[1]},
+        "accounts:export_download": {"token": "not-a-valid-link"},
     }
 
 
