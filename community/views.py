@@ -38,15 +38,18 @@ def _login_first(request, compose_url: str):
     if request.user.is_authenticated:
         suspension = policy.active_suspension(request.user)
         message = suspension_message(suspension) if suspension else "Your account cannot post."
-        return _refused_with_text(request, message)
+        # A suspension ends the member's sessions: what they sent then was kept for after login.
+        return _refused_with_text(request, message, stashed=_stashed_draft(request, compose_url))
     if request.method == "POST":
         drafts.stash(request.session, compose_url, request.POST)
     return redirect_to_login(compose_url)
 
 
-def _refused_with_text(request, message: str, status: int = 403):
-    """A compose that cannot go through: say why, and show back anything that was sent."""
-    typed = [value for name, value in request.POST.items() if name in ("title", "body", "narrative") and value]
+def _refused_with_text(request, message: str, status: int = 403, stashed: dict | None = None):
+    """A compose that cannot go through: say why, and show back anything that was sent (now, or
+    before a login: `stashed`)."""
+    sent = {**(stashed or {}), **request.POST.dict()}
+    typed = [value for name, value in sent.items() if name in ("title", "body", "narrative") and value]
     return render(request, "community/cannot_post.html", {"message": message, "typed": typed}, status=status)
 
 

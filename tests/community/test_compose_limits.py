@@ -65,3 +65,19 @@ def test_the_story_prompt_asks_for_later_figures_only_while_some_are_missing(cli
     story.save()
     html = client.get(story.post.thread.get_absolute_url()).content.decode()
     assert "Add your later figures" not in html and "Correct your figures" in html
+
+
+def test_a_reply_sent_after_a_suspension_ended_the_session_is_shown_back_after_login(client):
+    from moderation.services import suspend
+    from tests.factories import ModeratorFactory
+
+    member = UserFactory()
+    thread = factories.thread()
+    suspend(moderator=ModeratorFactory(), member=member, days=3, reason="cooling off")
+    # The suspension ended the session: the reply arrives signed out and is kept for after login.
+    response = client.post(reverse("community:reply", args=[thread.pk]), {"body": "My long careful reply"})
+    assert response.status_code == 302
+    client.force_login(member)
+    page = client.get(reverse("community:reply", args=[thread.pk]))
+    html = page.content.decode()
+    assert page.status_code == 403 and "suspended until" in html and "My long careful reply" in html
