@@ -11,6 +11,7 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article, ArticleVersion, ReviewerProfile
 from tests.articles.factories import editor, make_article, reviewer
+from tests.support.queries import assert_fixed_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +258,12 @@ def test_only_editors_propose_changes():
     assert (
         services.propose_version(editor=editor(), article=article, content=services.reviewed_content(article)) is None
     )
+
+
+def test_a_reviewer_page_costs_fixed_queries_whatever_the_number_of_articles(client):
+    few, many = reviewer(), reviewer()
+    for user, slug, count in ((few, "few", 1), (many, "many", 4)):
+        ReviewerProfile.objects.create(user=user, slug=slug, name=f"Dr {slug}")
+        for _ in range(count):
+            make_article(reviewed_by=user)
+    assert_fixed_queries(client, "/articles/reviewers/few/", "/articles/reviewers/many/", 2)
