@@ -1,7 +1,10 @@
 """An edit to a reviewed article, in headless Chromium: the editor saves it in the admin, the public page
 stays exactly as it was, a medical reviewer approves, and the page and its badge change together."""
 
+from importlib import import_module
+
 import pytest
+from django.contrib.auth.models import Group, Permission
 
 from articles.models import ReviewerProfile
 from tests.articles.factories import editor, make_article, reviewer
@@ -11,6 +14,18 @@ from tests.support.browser import assert_accessible
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ADDED = "Melatonin 10 mg every night is safe for all children."
+
+
+@pytest.fixture(autouse=True)
+def staff_group_permissions():
+    """The groups' admin permissions, as the articles migrations grant them: an earlier browser test's
+    flush empties the tables those migrations filled."""
+    for name in ("0002_search_and_permissions", "0003_article_versions_and_reviewer_profiles"):
+        for group_name, codenames in import_module(f"articles.migrations.{name}").GROUP_PERMISSIONS.items():
+            group, _ = Group.objects.get_or_create(name=group_name)
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+            )
 
 
 def staff_tab(browser, live_server, user):
