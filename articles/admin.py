@@ -288,7 +288,12 @@ class ArticleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method == "POST":
             services.restore_revision(editor=request.user, revision=revision)
-            self.message_user(request, "The earlier version is back; the restore is a new revision.", messages.SUCCESS)
+            if services.text_needs_review(revision.article):
+                self.message_user(request, "The earlier text now waits for a medical reviewer.", messages.WARNING)
+            else:
+                self.message_user(
+                    request, "The earlier version is back; the restore is a new revision.", messages.SUCCESS
+                )
             return redirect("admin:articles_article_change", pk)
         previous = (
             Revision.objects.filter(article_id=pk, created_at__lte=revision.created_at)
