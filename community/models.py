@@ -243,7 +243,7 @@ class Story(models.Model):
         # choices do not lean towards immune treatments.
         CBT_ERP = "cbt_erp", "CBT with exposure and response prevention (ERP)"
         MEDICATION = "ssri", "SSRI or other medication for OCD or anxiety"
-        ANTIBIOTICS = "antibiotics", "Antibiotics to treat an infection"
+        ANTIBIOTICS = "antibiotics", "Antibiotics"
         PROPHYLAXIS = "prophylaxis", "Preventive antibiotics (prophylaxis)"
         NSAIDS = "nsaids", "NSAIDs"
         STEROIDS = "steroids", "Steroids"
