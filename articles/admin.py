@@ -237,6 +237,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "title": f"Record medical review: {article.title}",
             "article": article,
             "form": form,
+            "pending_version": services.pending_version(article),
         }
         return TemplateResponse(request, "articles/admin/review_form.html", context)
 

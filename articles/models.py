@@ -262,6 +262,8 @@ class ArticleVersion(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True, help_text="The reviewer's note when the version is sent back.")
     review = models.OneToOneField(Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="version")
+    # Outbox marker: NULL until the medical reviewers have been told that this version waits.
+    reviewers_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import Role
 from articles import emails
 from articles.diffs import content_diffs
 from articles.models import (
@@ -250,7 +251,54 @@ def propose_version(*, editor: User, article: Article, content: dict) -> Article
         pending.content, pending.editor = content, editor
         pending.save(update_fields=["content", "editor", "updated_at"])
         return pending
-    return ArticleVersion.objects.create(article=article, editor=editor, content=content)
+    version = ArticleVersion.objects.create(article=article, editor=editor, content=content)
+    transaction.on_commit(lambda: _publish_reviewer_notice(version.pk))
+    return version
+
+
+def _publish_reviewer_notice(version_id: int) -> None:
+    # Imported late: tasks import this module. A lost publish loses nothing: the sweeper sends it.
+    from articles import tasks
+
+    tasks.tell_reviewers_about_version.delay(version_id)
+
+
+NOTICE_SWEEP_AFTER = timedelta(minutes=5)
+
+
+def tell_reviewers_about_version(*, version_id: int) -> int:
+    """Email every medical reviewer that a change waits for them. Once per version; returns messages sent."""
+    with transaction.atomic():
+        version = (
+            ArticleVersion.objects.select_for_update(of=("self",))
+            .select_related("article", "editor")
+            .filter(pk=version_id, state=ArticleVersion.State.PENDING, reviewers_notified_at__isnull=True)
+            .first()
+        )
+        if version is None:
+            return 0
+        reviewers = list(
+            User.objects.filter(groups__name=Role.MEDICAL_REVIEWER.value, is_active=True)
+            .exclude(email="")
+            .order_by("id")
+            .distinct()
+        )
+        # Sent inside the transaction: if the mail server fails, the marker stays empty and a retry
+        # (or the sweeper) sends again.
+        sent = emails.send_version_waiting(reviewers=reviewers, version=version)
+        version.reviewers_notified_at = timezone.now()
+        version.save(update_fields=["reviewers_notified_at"])
+    return sent
+
+
+def sweep_reviewer_notices(*, older_than: timedelta = NOTICE_SWEEP_AFTER) -> int:
+    """Send the notices a lost task dropped: waiting versions nobody was told about."""
+    stale = ArticleVersion.objects.filter(
+        state=ArticleVersion.State.PENDING,
+        reviewers_notified_at__isnull=True,
+        created_at__lt=timezone.now() - older_than,
+    ).values_list("pk", flat=True)
+    return sum(tell_reviewers_about_version(version_id=pk) for pk in list(stale))
 
 
 def pending_version(article: Article) -> ArticleVersion | None:

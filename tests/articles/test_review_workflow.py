@@ -1,5 +1,6 @@
 """A reviewed article's text changes only when a medical reviewer approves: the badge stays true."""
 
+import datetime
 import io
 
 import pytest
@@ -267,3 +268,45 @@ def test_a_reviewer_page_costs_fixed_queries_whatever_the_number_of_articles(cli
         for _ in range(count):
             make_article(reviewed_by=user)
     assert_fixed_queries(client, "/articles/reviewers/few/", "/articles/reviewers/many/", 2)
+
+
+def test_medical_reviewers_are_emailed_once_when_a_change_waits(mailoutbox, django_capture_on_commit_callbacks):
+    article = make_article()
+    doctor = reviewer(email="doctor@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        version = services.propose_version(
+            editor=article.author, article=article, content={**services.reviewed_content(article), "summary": "New."}
+        )
+    to_reviewers = [message for message in mailoutbox if message.to == [doctor.email]]
+    assert len(to_reviewers) == 1
+    assert article.title in to_reviewers[0].subject and version_url(version) in to_reviewers[0].body
+    assert all(message.to != [article.author.email] for message in mailoutbox)
+    # A second edit, a task run twice, the sweeper: nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.propose_version(
+            editor=article.author, article=article, content={**services.reviewed_content(article), "summary": "Newer."}
+        )
+    assert services.tell_reviewers_about_version(version_id=version.pk) == 0
+    assert services.sweep_reviewer_notices(older_than=datetime.timedelta(0)) == 0
+    assert len([message for message in mailoutbox if message.to == [doctor.email]]) == 1
+
+
+def test_the_sweeper_sends_a_notice_a_lost_task_dropped(mailoutbox):
+    article = make_article()
+    doctor = reviewer(email="doctor@example.org")
+    services.propose_version(  # on_commit never runs here: as if the task was lost
+        editor=article.author, article=article, content={**services.reviewed_content(article), "summary": "New."}
+    )
+    assert services.sweep_reviewer_notices(older_than=datetime.timedelta(0)) == 2  # the doctor and the first reviewer
+    assert [message.to for message in mailoutbox if message.to == [doctor.email]] == [[doctor.email]]
+    assert ArticleVersion.objects.get().reviewers_notified_at is not None
+
+
+def test_the_record_review_form_points_to_a_waiting_change(client):
+    article = make_article()
+    version = services.propose_version(
+        editor=article.author, article=article, content={**services.reviewed_content(article), "summary": "New."}
+    )
+    client.force_login(reviewer())
+    html = client.get(reverse("admin:articles_article_review", args=[article.pk])).content.decode()
+    assert "This form signs the text readers see now, not that change" in html and version_url(version) in html
