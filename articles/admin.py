@@ -5,6 +5,7 @@ Every write goes through `articles.services`, so the admin cannot skip a rule th
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -322,7 +323,6 @@ class ArticleVersionAdmin(admin.ModelAdmin):
     list_display = ["article", "state", "editor", "updated_at", "compare"]
     list_filter = ["state"]
     list_select_related = ["article", "editor"]
-    ordering = ["-state", "-updated_at"]
     readonly_fields = [
         "article",
         "editor",
@@ -334,6 +334,10 @@ class ArticleVersionAdmin(admin.ModelAdmin):
         "review_note",
     ]
     exclude = ["content", "review"]
+
+    def get_ordering(self, request):
+        waiting_first = Case(When(state=ArticleVersion.State.PENDING, then=Value(0)), default=Value(1))
+        return [waiting_first.asc(), "-updated_at"]
 
     def has_add_permission(self, request):
         return False  # versions come from editing an article

@@ -310,3 +310,17 @@ def test_the_record_review_form_points_to_a_waiting_change(client):
     client.force_login(reviewer())
     html = client.get(reverse("admin:articles_article_review", args=[article.pk])).content.decode()
     assert "This form signs the text readers see now, not that change" in html and version_url(version) in html
+
+
+def test_the_reviewers_queue_lists_waiting_changes_first(client):
+    waiting, decided = make_article(title="Waiting one"), make_article(title="Decided one")
+    services.propose_version(
+        editor=waiting.author, article=waiting, content={**services.reviewed_content(waiting), "summary": "New."}
+    )
+    version = services.propose_version(
+        editor=decided.author, article=decided, content={**services.reviewed_content(decided), "summary": "New."}
+    )
+    services.send_back_version(reviewer=reviewer(), version=version, note="Needs a source.")
+    client.force_login(reviewer())
+    html = client.get(reverse("admin:articles_articleversion_changelist")).content.decode()
+    assert html.index("Waiting one") < html.index("Decided one")
