@@ -17,8 +17,16 @@ class SchoolImportForm(forms.Form):
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "region", "district", "return_rule", "allow_classroom_scope"]
-    list_filter = ["return_rule", "allow_classroom_scope", "country"]
+    list_display = [
+        "name",
+        "city",
+        "region",
+        "district",
+        "return_rule",
+        "allow_classroom_scope",
+        "confirmed_cases_only",
+    ]
+    list_filter = ["return_rule", "allow_classroom_scope", "confirmed_cases_only", "country"]
     search_fields = ["name", "city", "district", "postal_code"]
     prepopulated_fields = {"slug": ["name", "city"]}
     change_list_template = "alerts/admin/school_changelist.html"

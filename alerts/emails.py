@@ -123,6 +123,7 @@ def digest_message(*, digest, items: list[tuple[Subscription, list[Alert]]], con
         context={
             "day": digest.day,
             "sections": sections,
+            "has_suspected": any(alert.is_suspected for _, alerts in items for alert in alerts),
             "unsubscribe_url": unsubscribe_url,
             "strep_url": absolute(STREP_ARTICLE),
             "pandas_url": absolute(PANDAS_ARTICLE),

@@ -47,6 +47,12 @@ class School(models.Model):
         default=False,
         help_text="Small numbers identify children: allow classroom-level alerts only if the school asks.",
     )
+    confirmed_cases_only = models.BooleanField(
+        "send confirmed cases only",
+        default=False,
+        help_text="Email subscribers only about cases confirmed by a test (strep throat, scarlet fever). "
+        "Suspected cases are still recorded, but not sent.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SchoolQuerySet.as_manager()
@@ -164,7 +170,7 @@ class Scope(models.TextChoices):
 class Kind(models.TextChoices):
     STREP_THROAT = "strep", "Confirmed strep throat"
     SCARLET_FEVER = "scarlet", "Scarlet fever"
-    SUSPECTED = "suspected", "Suspected strep"
+    SUSPECTED = "suspected", "Suspected strep (not confirmed by a test)"
 
 
 GRADE_CHOICES = [
@@ -247,6 +253,11 @@ class Alert(models.Model):
 
     def __str__(self):
         return f"alert #{self.pk}: {self.school.name}, week {self.iso_year}-W{self.iso_week:02d}"
+
+    @property
+    def is_suspected(self) -> bool:
+        """Not confirmed by a test: most sore throats are viral, so the emails say so plainly."""
+        return self.kind == Kind.SUSPECTED
 
     @property
     def watch_until(self) -> datetime.date:

@@ -108,6 +108,10 @@ class AlertQuerySet(models.QuerySet):
             .order_by("-iso_year", "-iso_week", "school__name")
         )
 
+    def sendable(self):
+        """Alerts that go out by email: a school that asked for confirmed cases only gets no suspected ones."""
+        return self.exclude(kind="suspected", school__confirmed_cases_only=True)
+
     def published_between(self, start: datetime.datetime, end: datetime.datetime):
         return self.filter(created_at__gte=start, created_at__lt=end)
 

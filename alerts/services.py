@@ -31,6 +31,7 @@ from alerts.models import (
     Delivery,
     Digest,
     ExposureReport,
+    Kind,
     School,
     SchoolContact,
     Scope,
@@ -403,17 +404,21 @@ def _publish_report(report: ExposureReport, *, reviewer: User | None) -> Alert:
         iso_week=iso_week,
         defaults={"kind": report.kind, "window_start": report.window_start, "window_end": report.window_end},
     )
+    confirmed_now = not created and alert.kind == Kind.SUSPECTED and report.kind != Kind.SUSPECTED
     if not created:
         # A second report of the same week adds to the count; subscribers are not mailed twice.
         Alert.objects.filter(pk=alert.pk).update(
             report_count=F("report_count") + 1,
             window_start=Least("window_start", report.window_start),
             window_end=Greatest("window_end", report.window_end),
+            # A test confirmed the week's suspected case: the alert now says so.
+            **({"kind": report.kind} if confirmed_now else {}),
         )
     report.status = ExposureReport.Status.APPROVED
     report.reviewed_by, report.reviewed_at, report.alert = reviewer, timezone.now(), alert
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "alert"])
-    if created:
+    # A school that sends confirmed cases only held the suspected alert back: the confirmed one goes out.
+    if created or (confirmed_now and report.school.confirmed_cases_only):
         transaction.on_commit(lambda: publish(_tasks().plan_alert, alert.pk))
     return alert
 
@@ -456,14 +461,16 @@ def plan_alert(*, alert_id: int) -> list[list[int]]:
         if alert is None:
             return []
         audience = Subscription.objects.audience_for(alert)
+        if not Alert.objects.sendable().filter(pk=alert.pk).exists():
+            audience = audience.none()  # the school sends confirmed cases only
         immediate_ids = audience.immediate().values_list("pk", flat=True)
         Delivery.objects.bulk_create(
             [Delivery(alert_id=alert.pk, subscription_id=pk) for pk in immediate_ids],
             ignore_conflicts=True,
             batch_size=1000,
         )
-        if alert.planned_at is None:
-            alert.planned_at = timezone.now()
+        if alert.planned_at is None or not alert.audience_size:
+            alert.planned_at = alert.planned_at or timezone.now()
             alert.audience_size = audience.count()
             alert.save(update_fields=["planned_at", "audience_size"])
     pending = Delivery.objects.pending().filter(alert_id=alert_id).order_by("pk").values_list("pk", flat=True)
@@ -586,7 +593,7 @@ def plan_digests(*, now: datetime.datetime | None = None) -> list[list[int]]:
     """
     now = now or timezone.now()
     day, period_start = now.date(), now - datetime.timedelta(days=1)
-    schools = Alert.objects.published_between(period_start, now).values("school_id")
+    schools = Alert.objects.sendable().published_between(period_start, now).values("school_id")
     addresses = {
         email.lower()
         for email in Subscription.objects.active()
@@ -606,7 +613,8 @@ def plan_digests(*, now: datetime.datetime | None = None) -> list[list[int]]:
 def _digest_items(digest: Digest) -> list[tuple[Subscription, list[Alert]]]:
     subscriptions = list(Subscription.objects.for_email(digest.email).active().digest().select_related("school"))
     alerts = list(
-        Alert.objects.published_between(digest.period_start, digest.period_end)
+        Alert.objects.sendable()
+        .published_between(digest.period_start, digest.period_end)
         .filter(school_id__in=[s.school_id for s in subscriptions])
         .select_related("school")
         .order_by("created_at")

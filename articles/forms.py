@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from articles.models import Article, Reference
+from articles.models import Article, ArticleVersion, Reference
 from articles.rendering import markdown_problems
 from articles.services import publishing_problem
 
@@ -65,6 +65,11 @@ class ReferenceFormSet(forms.BaseInlineFormSet):
             raise ValidationError(
                 f"Number the references 1 to {len(positions)}, each number once: the body cites them as [1], [2]…"
             )
+        if not self.has_changed() and self.instance.pk:
+            # Unchanged references stand for a waiting version's own references, when there is one.
+            pending = ArticleVersion.objects.filter(article=self.instance, state=ArticleVersion.State.PENDING).first()
+            if pending is not None:
+                positions = [ref["position"] for ref in pending.content["references"]]
         # The article form has already put the submitted body on the instance.
         if problems := markdown_problems(self.instance.body, reference_positions=set(positions)):
             raise ValidationError(problems)
@@ -79,6 +84,15 @@ class ReviewForm(forms.Form):
     )
     confirm = forms.BooleanField(
         label="I have read this article and its references, and I sign it off as medically accurate and balanced."
+    )
+
+
+class SendBackForm(forms.Form):
+    note = forms.CharField(
+        label="What needs to change?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The editors see this note beside the article. Nothing is published.",
+        error_messages={"required": "Say what needs to change: the note goes to the editors."},
     )
 
 

@@ -158,8 +158,42 @@ class Reference(models.Model):
 REFERENCE_FIELDS = ["position", "authors", "title", "journal", "year", "doi", "pmid", "url"]
 
 
+class ReviewerProfile(models.Model):
+    """What the public reads about a medical reviewer, linked from every badge they signed.
+
+    A demonstration profile signs the demo content: its badge says plainly that no clinician
+    reviewed the text.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviewer_profile")
+    slug = models.SlugField(max_length=80, unique=True, help_text="The profile's address: /articles/reviewers/<slug>/.")
+    name = models.CharField(max_length=120, help_text="As it appears on the badge, e.g. Dr Ana Ruiz.")
+    credentials = models.CharField(max_length=200, blank=True, help_text="e.g. MD, paediatric neurologist.")
+    statement = models.TextField(
+        max_length=1500, blank=True, help_text="A few plain sentences: who they are and what they check."
+    )
+    conflicts_of_interest = models.TextField(
+        max_length=1500,
+        blank=True,
+        help_text="Payments, roles or interests that touch PANDAS/PANS care. Leave empty for none.",
+    )
+    is_demonstration = models.BooleanField(
+        default=False, help_text="Demo content only: the badge says no clinician reviewed the text."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:reviewer", kwargs={"slug": self.slug})
+
+
 class Review(models.Model):
-    """A medical reviewer's sign-off on an article, written by services.record_review."""
+    """A medical reviewer's sign-off on an article's text, written by services.record_review or
+    services.approve_version; the article shows the text its latest review signed."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="article_reviews")
@@ -171,6 +205,22 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.article} reviewed by {self.reviewer} on {self.reviewed_at:%Y-%m-%d}"
+
+    @property
+    def profile(self) -> "ReviewerProfile | None":
+        """The reviewer's public profile, or None (read through select_related: no query)."""
+        try:
+            return self.reviewer.reviewer_profile
+        except ReviewerProfile.DoesNotExist:
+            return None
+
+    @property
+    def reviewer_name(self) -> str:
+        return self.profile.name if self.profile else self.reviewer.display_name
+
+    @property
+    def is_demonstration(self) -> bool:
+        return bool(self.profile and self.profile.is_demonstration)
 
 
 class Revision(models.Model):
@@ -188,6 +238,47 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.article} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ArticleVersion(models.Model):
+    """A change to a reviewed article's title, summary, body or references, waiting for a medical
+    reviewer. The public keeps reading the reviewed text until a reviewer approves this version."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for medical review"
+        APPROVED = "approved", "Approved and published"
+        SENT_BACK = "sent_back", "Sent back to the editors"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # {"title", "summary", "body", "references": [{position, authors, ...}]}
+    content = models.JSONField()
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True, help_text="The reviewer's note when the version is sent back.")
+    review = models.OneToOneField(Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="version")
+    # Outbox marker: NULL until the medical reviewers have been told that this version waits.
+    reviewers_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"], condition=models.Q(state="pending"), name="articles_one_pending_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} — {self.get_state_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING
 
 
 class ReviewDigest(models.Model):

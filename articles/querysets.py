@@ -14,18 +14,22 @@ class ArticleQuerySet(models.QuerySet):
             return self
         return self.filter(status__in=["published", "archived"])
 
+    def signed_by(self, user_id: int):
+        """Articles whose shown text this reviewer signed (their latest review is theirs)."""
+        return self.filter(last_review__reviewer_id=user_id)
+
     def newest_first(self):
         return self.order_by("-published_at", "-id")
 
     def for_list(self):
-        return self.select_related("category", "last_review__reviewer").defer(
+        return self.select_related("category", "last_review__reviewer__reviewer_profile").defer(
             "body", "body_html", "body_text", "toc", "search_vector"
         )
 
     def for_page(self):
         from articles.models import Reference
 
-        return self.select_related("category", "author", "last_review__reviewer").prefetch_related(
+        return self.select_related("category", "author", "last_review__reviewer__reviewer_profile").prefetch_related(
             Prefetch("references", queryset=Reference.objects.order_by("position")), "tags"
         )
 

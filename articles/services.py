@@ -3,6 +3,11 @@
 The admin site, `seed_demo` and the weekly task all come through here, so the rules hold
 whichever door a change uses: only editors edit, only medical reviewers review, nothing is
 published without a review, and every content change leaves a revision.
+
+Once an article has been reviewed, its text (title, summary, body, references) changes only through
+an `ArticleVersion`: the editor's change waits, the public keeps reading the reviewed text, and a
+medical reviewer approves the version (which publishes it and signs the badge) or sends it back
+with a note. So the badge always names the reviewer of the text shown.
 """
 
 from datetime import date, timedelta
@@ -12,12 +17,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import Role
 from articles import emails
+from articles.diffs import content_diffs
 from articles.models import (
     REFERENCE_FIELDS,
     REVIEW_DUE_WINDOW,
     REVIEW_INTERVAL,
     Article,
+    ArticleVersion,
     Reference,
     Review,
     ReviewDigest,
@@ -30,6 +38,8 @@ from portal.pagecache import changes_public_pages
 # What a revision keeps. Restoring brings back the content; workflow state (status, review date) stays as it is.
 CONTENT_FIELDS = ["title", "slug", "summary", "body", "category_id", "audience"]
 WORKFLOW_FIELDS = ["status", "review_due"]
+# The text a medical reviewer signs: once reviewed, these change only through an approved version.
+REVIEWED_FIELDS = ["title", "summary", "body"]
 
 
 class PublishingError(Exception):
@@ -39,6 +49,16 @@ class PublishingError(Exception):
 def _require_editor(user: User) -> None:
     if not (user and user.is_authenticated and user.is_editor):
         raise PermissionDenied("Only editors can change articles.")
+
+
+def _require_reviewer(user: User) -> None:
+    if not (user and user.is_authenticated and user.is_medical_reviewer):
+        raise PermissionDenied("Only a medical reviewer can review articles.")
+
+
+def text_needs_review(article: Article) -> bool:
+    """True once a reviewer has signed the article: from then on its text changes only by approval."""
+    return article.last_review_id is not None
 
 
 def publishing_problem(article: Article) -> str:
@@ -59,7 +79,10 @@ def save_article(*, editor: User, article: Article) -> Article:
     Call `record_revision` once references and tags are saved too (the admin does, in save_related).
     """
     _require_editor(editor)
-    previous_status = Article.objects.filter(pk=article.pk).values_list("status", flat=True).first()
+    previous = Article.objects.filter(pk=article.pk).values("status", *REVIEWED_FIELDS).first() or {}
+    previous_status = previous.get("status")
+    if text_needs_review(article) and any(previous[name] != getattr(article, name) for name in REVIEWED_FIELDS):
+        raise PublishingError("A reviewed article's text changes only through a version a medical reviewer approves.")
     if article.status == Article.Status.PUBLISHED and previous_status != Article.Status.PUBLISHED:
         if problem := publishing_problem(article):
             raise PublishingError(problem)
@@ -135,10 +158,23 @@ def record_revision(*, editor: User, article: Article, note: str = "") -> Revisi
 
 @transaction.atomic
 def restore_revision(*, editor: User, revision: Revision) -> Article:
-    """Put an earlier version's content back; the restore is itself a new revision."""
+    """Put an earlier version's content back; the restore is itself a new revision.
+
+    A reviewed article's text comes back as a version waiting for review, like any other edit.
+    """
     _require_editor(editor)
     article = Article.objects.select_for_update().get(pk=revision.article_id)
     snapshot = revision.snapshot
+    if text_needs_review(article):
+        propose_version(
+            editor=editor,
+            article=article,
+            content={
+                **{name: snapshot.get(name, "") for name in REVIEWED_FIELDS},
+                "references": snapshot.get("references", []),
+            },
+        )
+        return article
     for name in CONTENT_FIELDS:
         setattr(article, name, snapshot.get(name))
     save_article(editor=editor, article=article)
@@ -153,12 +189,171 @@ def restore_revision(*, editor: User, revision: Revision) -> Article:
 @changes_public_pages
 @transaction.atomic
 def record_review(*, reviewer: User, article: Article, notes: str = "") -> Review:
-    """A medical reviewer signs off the article as it stands; the next review falls due in 12 months."""
-    if not (reviewer and reviewer.is_authenticated and reviewer.is_medical_reviewer):
-        raise PermissionDenied("Only a medical reviewer can record a review.")
+    """A medical reviewer signs off the article's text as the public reads it (a first review, or
+    the yearly one); the next review falls due in 12 months. A waiting version is not part of it."""
+    _require_reviewer(reviewer)
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status == Article.Status.ARCHIVED:
         raise PublishingError("An archived article is not reviewed. Set it back to draft first.")
+    return _sign(reviewer=reviewer, article=article, notes=notes)
+
+
+def reviewed_content(article: Article) -> dict:
+    """The article's text as the public reads it: what its latest review signed."""
+    return {
+        **{name: getattr(article, name) for name in REVIEWED_FIELDS},
+        "references": [ref.as_snapshot() for ref in article.references.order_by("position")],
+    }
+
+
+def _clean_references(references: list[dict]) -> list[dict]:
+    cleaned = [{name: ref.get(name) for name in REFERENCE_FIELDS} for ref in references]
+    for ref in cleaned:
+        for name in REFERENCE_FIELDS:
+            if ref[name] is None and name not in ("year", "position"):
+                ref[name] = ""
+    return sorted(cleaned, key=lambda ref: ref["position"])
+
+
+def _same_text(one: dict, other: dict) -> bool:
+    """Equal but for line endings and surrounding blank space (forms strip what the seed keeps)."""
+
+    def normal(content: dict) -> dict:
+        return {
+            **{name: content[name].replace("\r\n", "\n").strip() for name in REVIEWED_FIELDS},
+            "references": content["references"],
+        }
+
+    return normal(one) == normal(other)
+
+
+@transaction.atomic
+def propose_version(*, editor: User, article: Article, content: dict) -> ArticleVersion | None:
+    """An editor's change to a reviewed article's text: it waits for a medical reviewer.
+
+    `content` holds title, summary, body and references (a list of dicts). The article itself is
+    not touched, so the public page stays exactly as it was. A second edit before the review
+    updates the waiting version; an edit that brings the text back to the reviewed one withdraws it.
+    Returns the waiting version, or None when nothing differs from the reviewed text.
+    """
+    _require_editor(editor)
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    content = {
+        **{name: content[name] for name in REVIEWED_FIELDS},
+        "references": _clean_references(content.get("references", [])),
+    }
+    pending = article.versions.filter(state=ArticleVersion.State.PENDING).first()
+    if _same_text(content, reviewed_content(article)):
+        if pending:
+            pending.delete()
+        return None
+    if pending:
+        pending.content, pending.editor = content, editor
+        pending.save(update_fields=["content", "editor", "updated_at"])
+        return pending
+    version = ArticleVersion.objects.create(article=article, editor=editor, content=content)
+    transaction.on_commit(lambda: _publish_reviewer_notice(version.pk))
+    return version
+
+
+def _publish_reviewer_notice(version_id: int) -> None:
+    # Imported late: tasks import this module. A lost publish loses nothing: the sweeper sends it.
+    from articles import tasks
+
+    tasks.tell_reviewers_about_version.delay(version_id)
+
+
+NOTICE_SWEEP_AFTER = timedelta(minutes=5)
+
+
+def tell_reviewers_about_version(*, version_id: int) -> int:
+    """Email every medical reviewer that a change waits for them. Once per version; returns messages sent."""
+    with transaction.atomic():
+        version = (
+            ArticleVersion.objects.select_for_update(of=("self",))
+            .select_related("article", "editor")
+            .filter(pk=version_id, state=ArticleVersion.State.PENDING, reviewers_notified_at__isnull=True)
+            .first()
+        )
+        if version is None:
+            return 0
+        reviewers = list(
+            User.objects.filter(groups__name=Role.MEDICAL_REVIEWER.value, is_active=True)
+            .exclude(email="")
+            .order_by("id")
+            .distinct()
+        )
+        # Sent inside the transaction: if the mail server fails, the marker stays empty and a retry
+        # (or the sweeper) sends again.
+        sent = emails.send_version_waiting(reviewers=reviewers, version=version)
+        version.reviewers_notified_at = timezone.now()
+        version.save(update_fields=["reviewers_notified_at"])
+    return sent
+
+
+def sweep_reviewer_notices(*, older_than: timedelta = NOTICE_SWEEP_AFTER) -> int:
+    """Send the notices a lost task dropped: waiting versions nobody was told about."""
+    stale = ArticleVersion.objects.filter(
+        state=ArticleVersion.State.PENDING,
+        reviewers_notified_at__isnull=True,
+        created_at__lt=timezone.now() - older_than,
+    ).values_list("pk", flat=True)
+    return sum(tell_reviewers_about_version(version_id=pk) for pk in list(stale))
+
+
+def pending_version(article: Article) -> ArticleVersion | None:
+    return article.versions.filter(state=ArticleVersion.State.PENDING).select_related("editor").first()
+
+
+def version_diffs(version: ArticleVersion) -> list[dict]:
+    """What the version changes, field by field, against the text the public reads now."""
+    return content_diffs(reviewed_content(version.article), version.content)
+
+
+@changes_public_pages
+@transaction.atomic
+def approve_version(*, reviewer: User, version: ArticleVersion, notes: str = "") -> Review:
+    """A medical reviewer signs the waiting version: it becomes the public text, under their name."""
+    _require_reviewer(reviewer)
+    version = ArticleVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_pending:
+        raise PublishingError("This version was already decided; open the article for its latest state.")
+    article = Article.objects.select_for_update().get(pk=version.article_id)
+    if article.status == Article.Status.ARCHIVED:
+        raise PublishingError("An archived article is not reviewed. Set it back to draft first.")
+    content = version.content
+    for name in REVIEWED_FIELDS:
+        setattr(article, name, content[name])
+    rendered = render_article_body(article.body)
+    article.body_html, article.body_text = rendered.html, rendered.text
+    article.toc, article.reading_minutes = rendered.toc, rendered.reading_minutes
+    article.save()
+    article.references.all().delete()
+    Reference.objects.bulk_create(Reference(article=article, **ref) for ref in content["references"])
+    review = _sign(reviewer=reviewer, article=article, notes=notes)
+    version.state, version.decided_by, version.decided_at = ArticleVersion.State.APPROVED, reviewer, timezone.now()
+    version.review = review
+    version.save(update_fields=["state", "decided_by", "decided_at", "review", "updated_at"])
+    record_revision(editor=version.editor, article=article, note=f"Approved by {review.reviewer_name}")
+    return review
+
+
+@transaction.atomic
+def send_back_version(*, reviewer: User, version: ArticleVersion, note: str) -> ArticleVersion:
+    """A medical reviewer returns the version to the editors with a note; nothing is published."""
+    _require_reviewer(reviewer)
+    if not note.strip():
+        raise PublishingError("Say what needs to change: the note goes to the editors.")
+    version = ArticleVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.is_pending:
+        raise PublishingError("This version was already decided; open the article for its latest state.")
+    version.state, version.decided_by, version.decided_at = ArticleVersion.State.SENT_BACK, reviewer, timezone.now()
+    version.review_note = note.strip()
+    version.save(update_fields=["state", "decided_by", "decided_at", "review_note", "updated_at"])
+    return version
+
+
+def _sign(*, reviewer: User, article: Article, notes: str) -> Review:
     review = Review.objects.create(article=article, reviewer=reviewer, notes=notes)
     article.last_review = review
     article.review_due = (review.reviewed_at + REVIEW_INTERVAL).date()

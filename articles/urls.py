@@ -8,5 +8,6 @@ app_name = "articles"
 urlpatterns = [
     path("", views.article_list, name="list"),
     path("feed/", LatestArticlesFeed(), name="feed"),
+    path("reviewers/<slug:slug>/", views.reviewer_profile, name="reviewer"),
     path("<slug:slug>/", views.article_detail, name="detail"),
 ]

@@ -3,12 +3,12 @@ import json
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from articles.forms import ArticleFilterForm
-from articles.models import Article, Category
+from articles.models import Article, Category, ReviewerProfile
 from portal.pagecache import cache_anonymous_page
 
 PAGE_SIZE = 10
@@ -86,7 +86,16 @@ def _json_ld(article: Article) -> str:
     }
     if article.published_at:
         data["datePublished"] = article.published_at.isoformat()
-    if review := article.last_review:
+    if (review := article.last_review) and not review.is_demonstration:
         data["lastReviewed"] = review.reviewed_at.date().isoformat()
-        data["reviewedBy"] = {"@type": "Person", "name": review.reviewer.display_name}
+        data["reviewedBy"] = {"@type": "Person", "name": review.reviewer_name}
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308 — escaped above
+
+
+@require_safe
+@cache_anonymous_page
+def reviewer_profile(request, slug):
+    """A medical reviewer's public page: who they are, their conflicts, the articles they signed."""
+    profile = get_object_or_404(ReviewerProfile.objects.select_related("user"), slug=slug)
+    articles = list(Article.objects.published().signed_by(profile.user_id).for_list().newest_first())
+    return render(request, "articles/reviewer.html", {"profile": profile, "articles": articles})

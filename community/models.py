@@ -245,12 +245,18 @@ class Story(models.Model):
     is discussed, reacted to, flagged and moderated like any post."""
 
     class Treatment(models.TextChoices):
-        IVIG = "ivig", "IVIG"
+        # First-line psychiatric and behavioural care comes first (Thienemann et al. 2017), so the
+        # choices do not lean towards immune treatments.
+        CBT_ERP = "cbt_erp", "CBT with exposure and response prevention (ERP)"
+        MEDICATION = "ssri", "SSRI or other medication for OCD or anxiety"
         ANTIBIOTICS = "antibiotics", "Antibiotics"
-        STEROIDS = "steroids", "Steroids"
+        PROPHYLAXIS = "prophylaxis", "Preventive antibiotics (prophylaxis)"
         NSAIDS = "nsaids", "NSAIDs"
-        TONSILLECTOMY = "tonsillectomy", "Tonsillectomy"
+        STEROIDS = "steroids", "Steroids"
+        IVIG = "ivig", "IVIG"
         PLASMA_EXCHANGE = "plasma_exchange", "Plasma exchange"
+        TONSILLECTOMY = "tonsillectomy", "Tonsillectomy"
+        WATCHFUL_WAITING = "waiting", "No specific treatment (watching and waiting)"
         OTHER = "other", "Other"
 
     class AgeBand(models.TextChoices):
@@ -266,6 +272,8 @@ class Story(models.Model):
         FEVER = "fever", "Fever"
         FATIGUE = "fatigue", "Fatigue"
         RASH = "rash", "Rash"
+        AGITATION = "agitation", "Agitation, restlessness or a change in mood"
+        SERIOUS = "serious", "Serious reaction needing medical care"
         NONE = "none", "None"
         OTHER = "other", "Other"
 

@@ -21,6 +21,14 @@ CONTEXT = {
     "min_stories": MIN_STORIES,
     "scale_note": "Severity is the portal's own 0 to 10 scale (0 = no symptoms, 10 = the worst). "
     "It is not a validated clinical scale.",
+    # Why a fall in these figures does not show that a treatment worked (read beside every figure).
+    "caveats": [
+        "Symptoms often ease with time anyway: PANDAS/PANS flares tend to come and go, with or without treatment.",
+        "Families drop out: fewer parents add the 3- and 6-month figures than the first ones, and those who do "
+        "may not be typical.",
+        "Children usually get several treatments at once, so a change cannot be put down to one of them.",
+        "Parents chose to share and rate their own child: these are reports, not a study, with no comparison group.",
+    ],
 }
 
 # Chart geometry, in SVG user units.

@@ -72,7 +72,7 @@ def test_spanish_subscriber_gets_the_alert_in_spanish(mail_server, moderator, dj
     (message,) = mail_server.wait_for(1)
     assert str(make_header(decode_header(message.subject))).startswith("Exposición a estreptococo en")
     assert "escarlatina" in message.body("plain")
-    assert "Vigile los síntomas hasta el" in message.body("html")
+    assert "Vigile los síntomas de estreptococo hasta el" in message.body("html")
     assert "consulte a su médico" in message.body("plain")
 
 

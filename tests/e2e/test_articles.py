@@ -26,7 +26,9 @@ def test_a_parent_reads_an_article_from_the_list_and_follows_its_contents(page, 
     assert page.url.endswith("/articles/ivig-evidence-and-side-effects/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("IVIG for PANDAS/PANS")
     reviewed = page.get_by_test_id("reviewed-by")
-    assert reviewed.is_visible() and reviewed.inner_text().startswith("Medically reviewed by Demo review board on ")
+    assert reviewed.is_visible() and reviewed.inner_text().startswith(
+        "Demonstration review — not reviewed by a clinician."
+    )
     assert_accessible(page)
 
     toc = page.get_by_role("navigation", name="On this page")
