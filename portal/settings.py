@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",  # allauth's session list (/accounts/sessions/) loads it
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.ControlCharacterMiddleware",
     # Before everything that reads the session or cookies: a cached anonymous page skips them.
     "portal.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",

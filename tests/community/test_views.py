@@ -605,3 +605,15 @@ def test_an_edit_sent_after_the_session_expired_comes_back_after_login(client):
     client.force_login(member)
     html = client.get(url).content.decode()
     assert "My careful correction" in html
+
+
+def test_a_thread_title_with_a_line_break_is_refused_and_the_text_kept(client):
+    factories.forum("school")
+    client.force_login(UserFactory())
+    response = client.post(
+        "/community/school/new/", {"title": "Teacher meeting\r\nBcc: someone", "body": "What should I bring?"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Please keep the title on one line." in html and "What should I bring?" in html
+    assert not Thread.objects.exists()
