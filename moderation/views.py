@@ -1,4 +1,3 @@
-import csv
 from functools import wraps
 
 from allauth.mfa.utils import is_mfa_enabled
@@ -28,6 +27,7 @@ from moderation.forms import (
     WatchedWordForm,
 )
 from moderation.models import WatchedWord
+from portal.spreadsheets import SafeCsvWriter
 
 LOG_PAGE_SIZE = 50
 
@@ -132,7 +132,7 @@ def log_csv(request):
     entries = selectors.audit_log(**(form.cleaned_data if form.is_valid() else {}))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="moderation-log.csv"'
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     writer.writerow(["when (UTC)", "moderator", "action", "target", "member", "reason"])
     for entry in entries.iterator(chunk_size=500):
         writer.writerow([
