@@ -207,6 +207,17 @@ MODERATION_RATE_LIMITS = {
     "member": {"post": [(5, 60), (60, 3600)], "thread": [(10, 86400)], "edit": [(10, 60), (60, 3600)]},
     "new_member": {"post": [(2, 60), (20, 3600)], "thread": [(3, 86400)], "edit": [(5, 60), (30, 3600)]},
 }
+# Every other write a person can repeat: action -> [(count, seconds), ...], counted in the cache
+# (portal/limits.py). The README's limits table lists these and MODERATION_RATE_LIMITS.
+ACTION_LIMITS = {
+    "reaction": [(30, 60), (300, 86400)],  # per member
+    "flag": [(10, 3600), (30, 86400)],  # per member
+    "crisis_email": [(1, 3600)],  # moderators emailed about a member's crisis flags; the rest wait in the queue
+    "exposure_report": [(5, 86400)],  # per member
+    "report_notice": [(10, 86400)],  # "a report about your school" mails per school contact
+    "contact_request": [(5, 86400)],  # per member
+    "already_subscribed": [(1, 86400)],  # "you already follow this school" mails per address
+}
 MODERATION_AUTO_HIDE_FLAGS = 3
 
 # --- Internationalisation -------------------------------------------------------------------
