@@ -1,5 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+
+from portal.clientip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -8,3 +11,10 @@ class AccountAdapter(DefaultAccountAdapter):
         user.display_name = form.cleaned_data["display_name"]
         user.rules_accepted_at = timezone.now()
         return super().save_user(request, user, form, commit=commit)
+
+    def get_client_ip(self, request):
+        # One answer for every per-IP limit and record: the proxy chain as configured (TRUSTED_PROXY_COUNT).
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine the client's IP address.")
+        return ip

@@ -22,6 +22,7 @@ from alerts.forms import (
 )
 from alerts.models import Alert, ExposureReport, School, SchoolContact, Subscription
 from alerts.querysets import SCHOOL_SEARCH_LIMIT
+from portal.clientip import client_ip
 from portal.limits import LimitReached
 from portal.pagecache import cache_anonymous_page
 
@@ -34,7 +35,7 @@ def _school_query(request) -> str:
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 @require_GET

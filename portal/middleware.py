@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.http import QueryDict
 
 # C0 control characters other than tab, line feed and carriage return, and DEL. A NUL reaching
@@ -36,3 +37,33 @@ class ControlCharacterMiddleware:
             if form is not None:
                 request.POST = form
         return self.get_response(request)
+
+
+ROUTE_ENVIRON_KEY = "portal.route"
+
+
+class RouteForAccessLogMiddleware:
+    """Puts the matched route pattern ("/alerts/confirm/<str:token>/") in the WSGI environ, where
+    gunicorn's access log reads it (portal/gunicorn_conf.py): logs never carry a token from a path."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.resolver_match is not None:
+            request.META[ROUTE_ENVIRON_KEY] = "/" + request.resolver_match.route.lstrip("^").rstrip("$")
+
+
+class PermissionsPolicyMiddleware:
+    """The browser features no page here uses are turned off for every page (and anything it embeds)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
