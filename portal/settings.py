@@ -193,6 +193,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PANDAS Parent Network] "
+# Failed logins: 10 a minute and 30 an hour per IP, 5 in 5 minutes per (IP, address) — the key is
+# made per (IP, address) by accounts.adapter — and ACTION_LIMITS["login_failed_account"] per address.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,30/h/ip,5/5m/key"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 USERSESSIONS_TRACK_ACTIVITY = False  # record sessions at login only: no write per request
@@ -219,6 +222,9 @@ ACTION_LIMITS = {
     "report_notice": [(10, 86400)],  # "a report about your school" mails per school contact
     "contact_request": [(5, 86400)],  # per member
     "already_subscribed": [(1, 86400)],  # "you already follow this school" mails per address
+    # Failed logins per address from all IPs together; an account with two-factor on is never
+    # stopped by it (accounts/adapter.py), so nobody can lock a moderator out.
+    "login_failed_account": [(50, 3600)],
 }
 MODERATION_AUTO_HIDE_FLAGS = 3
 
