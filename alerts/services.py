@@ -308,8 +308,20 @@ def validate_report(*, school: School, scope: str, scope_label: str, window_star
         errors["scope"] = "This school has not allowed classroom-level alerts: choose the grade or the whole school."
     if scope in (Scope.GRADE, Scope.CLASSROOM) and not scope_label:
         errors["scope_label"] = "Say which grade or classroom."
+    elif scope == Scope.CLASSROOM and school.allow_classroom_scope and _school_classroom(school, scope_label) is None:
+        # The label is emailed to a whole school: only one the school itself keeps, never free text.
+        errors["scope_label"] = (
+            f"Choose one of the school's classrooms: {', '.join(school.classrooms)}."
+            if school.classrooms
+            else "This school has not listed its classrooms yet: choose the grade or the whole school."
+        )
     if errors:
         raise ValidationError(errors)
+
+
+def _school_classroom(school: School, label: str) -> str | None:
+    """`label` as the school spells it, if it is one of the school's classrooms."""
+    return next((room for room in school.classrooms if room.casefold() == label.strip().casefold()), None)
 
 
 def submit_report(
@@ -333,6 +345,8 @@ def submit_report(
     validate_report(
         school=school, scope=scope, scope_label=scope_label, window_start=window_start, window_end=window_end
     )
+    if scope == Scope.CLASSROOM:
+        scope_label = _school_classroom(school, scope_label)
     limits.consume("exposure_report", reporter.pk)
     verified = SchoolContact.objects.is_verified(user=reporter, school=school)
     with transaction.atomic():
