@@ -24,6 +24,8 @@ CORPUS = [
     "\r\n\t",
     "\u202eé\u200b\u3164",
 ]
+# Query strings no form would send: bad percent-escapes, empty names, a NUL, a lone surrogate.
+MALFORMED_QUERY_STRINGS = ["q=%zz&&=&%00=%00", "q=%ED%A0%80&page=%FF", "school_q&school=&page=-1&post=x"]
 # Query parameters the views read, besides the fields of the forms the pages show.
 QUERY_PARAMETERS = ["q", "school_q", "school", "page", "post", "quote", "treatment", "next", "moderator", "member"]
 # The admin is Django's own and staff-only; its login is allauth's, which is walked here.
@@ -94,6 +96,10 @@ def _fuzz(client: Client, urls: list[str], login=None) -> list[str]:
     for url in urls:
         if login:
             login()
+        for query_string in MALFORMED_QUERY_STRINGS:
+            response = client.get(url, QUERY_STRING=query_string)
+            if response.status_code >= 500:
+                errors.append(f"GET {url}?{query_string}: {response.status_code}")
         for value in CORPUS:
             data = dict.fromkeys(names, value)
             for method in (client.get, client.post):
