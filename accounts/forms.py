@@ -2,8 +2,11 @@ from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts import names
 from accounts.models import display_name_validator
 from accounts.selectors import display_name_taken
+
+DISPLAY_NAME_MAX_LENGTH = 30
 
 
 def checked_display_name(raw: str, *, member_pk: int | None = None) -> str:
@@ -11,9 +14,17 @@ def checked_display_name(raw: str, *, member_pk: int | None = None) -> str:
 
     `member_pk`: the member changing their own name (their current name is not "taken").
     """
-    name = " ".join(raw.split())
+    name = " ".join(names.normalized(raw).split())
     if "@" in name:
         raise forms.ValidationError("A display name cannot be an email address.")
+    if names.has_invisible_characters(name):
+        raise forms.ValidationError("A display name cannot hold invisible characters. Please use letters you can see.")
+    if len(name) > DISPLAY_NAME_MAX_LENGTH:
+        raise forms.ValidationError(f"Please keep the display name under {DISPLAY_NAME_MAX_LENGTH} characters.")
+    if names.is_reserved(name):
+        raise forms.ValidationError(
+            "That name could be mistaken for the portal or its moderators. Please choose another."
+        )
     if display_name_taken(name, exclude_pk=member_pk):
         raise forms.ValidationError("That display name is taken. Please choose another.")
     return name

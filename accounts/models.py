@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.names import skeleton
 from accounts.roles import Role
 
 display_name_validator = RegexValidator(
@@ -56,6 +57,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[display_name_validator],
         help_text="Shown next to everything you post. Not your real name, and not your child's.",
     )
+    # What the name looks like, whatever letters it is written in (accounts/names.py): unique names
+    # are compared by it, so "Harbor Moderator" written with a Greek omicron is the same name as "Harbor Moderator".
+    display_name_skeleton = models.CharField(max_length=90, db_index=True, editable=False, default="")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can log in to the admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
@@ -74,6 +78,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.display_name_skeleton = skeleton(self.display_name)
+        if (fields := kwargs.get("update_fields")) is not None and "display_name" in fields:
+            kwargs["update_fields"] = {*fields, "display_name_skeleton"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.display_name

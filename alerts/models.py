@@ -53,6 +53,11 @@ class School(models.Model):
         help_text="Email subscribers only about cases confirmed by a test (strep throat, scarlet fever). "
         "Suspected cases are still recorded, but not sent.",
     )
+    classroom_labels = models.TextField(
+        blank=True,
+        help_text="The classrooms reports may name, one per line, as the school calls them (e.g. “Room 12”). "
+        "A report chooses one of these: an alert never carries free text a reporter typed.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SchoolQuerySet.as_manager()
@@ -66,6 +71,11 @@ class School(models.Model):
 
     def get_absolute_url(self):
         return reverse("alerts:school", args=[self.slug])
+
+    @property
+    def classrooms(self) -> list[str]:
+        """The classroom labels the school keeps, in its own spelling."""
+        return [label.strip() for label in self.classroom_labels.splitlines() if label.strip()]
 
     @property
     def list_id(self) -> str:

@@ -7,6 +7,7 @@ commits each outcome; a beat sweeper publishes whatever a lost task or a broker 
 """
 
 import datetime
+import hashlib
 import logging
 import smtplib
 from collections.abc import Iterable, Iterator
@@ -42,6 +43,7 @@ from alerts.suppression import is_suppressed
 from moderation.audit import record_action
 from moderation.models import ModerationAction
 from moderation.policy import is_suspended
+from portal import limits
 from portal.pagecache import changes_public_pages
 
 logger = logging.getLogger(__name__)
@@ -141,7 +143,8 @@ def subscribe(
     with transaction.atomic():
         subscription = Subscription.objects.for_email(email).filter(school=school).select_for_update().first()
         if subscription is not None and subscription.is_active:
-            transaction.on_commit(lambda: publish(_tasks().send_already_subscribed, subscription.pk))
+            if limits.allowed("already_subscribed", _address_key(email)):
+                transaction.on_commit(lambda: publish(_tasks().send_already_subscribed, subscription.pk))
             return
         if subscription is None:
             subscription = Subscription(email=email, school=school)
@@ -153,6 +156,11 @@ def subscribe(
         subscription.confirmation_requested_at = now
         subscription.save()
         transaction.on_commit(lambda: publish(_tasks().send_confirmation, subscription.pk))
+
+
+def _address_key(email: str) -> str:
+    """A limit's key for an address, which is never kept in the cache as it is."""
+    return hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
 def send_confirmation(*, subscription_id: int) -> bool:
@@ -244,6 +252,7 @@ def suppress(*, subscription_id: int) -> None:
 def request_contact(*, user: User, school: School, role_at_school: str) -> SchoolContact:
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied("Log in to ask to be a school contact.")
+    limits.consume("contact_request", user.pk)
     contact, created = SchoolContact.objects.get_or_create(
         user=user, school=school, defaults={"role_at_school": role_at_school}
     )
@@ -305,8 +314,20 @@ def validate_report(*, school: School, scope: str, scope_label: str, window_star
         errors["scope"] = "This school has not allowed classroom-level alerts: choose the grade or the whole school."
     if scope in (Scope.GRADE, Scope.CLASSROOM) and not scope_label:
         errors["scope_label"] = "Say which grade or classroom."
+    elif scope == Scope.CLASSROOM and school.allow_classroom_scope and _school_classroom(school, scope_label) is None:
+        # The label is emailed to a whole school: only one the school itself keeps, never free text.
+        errors["scope_label"] = (
+            f"Choose one of the school's classrooms: {', '.join(school.classrooms)}."
+            if school.classrooms
+            else "This school has not listed its classrooms yet: choose the grade or the whole school."
+        )
     if errors:
         raise ValidationError(errors)
+
+
+def _school_classroom(school: School, label: str) -> str | None:
+    """`label` as the school spells it, if it is one of the school's classrooms."""
+    return next((room for room in school.classrooms if room.casefold() == label.strip().casefold()), None)
 
 
 def submit_report(
@@ -330,6 +351,9 @@ def submit_report(
     validate_report(
         school=school, scope=scope, scope_label=scope_label, window_start=window_start, window_end=window_end
     )
+    if scope == Scope.CLASSROOM:
+        scope_label = _school_classroom(school, scope_label)
+    limits.consume("exposure_report", reporter.pk)
     verified = SchoolContact.objects.is_verified(user=reporter, school=school)
     with transaction.atomic():
         report = ExposureReport.objects.create(
@@ -443,6 +467,8 @@ def notify_contacts(*, report_id: int) -> int:
         messages = [
             emails.contact_notice_message(report=report, school=report.school, to=contact.user.email)
             for contact in contacts
+            # A contact hears of at most a few reports a day; the rest wait for the moderators.
+            if limits.allowed("report_notice", contact.user_id)
         ]
         for message in messages:
             _send_single(message)

@@ -22,6 +22,8 @@ from alerts.forms import (
 )
 from alerts.models import Alert, School, Subscription
 from alerts.querysets import SCHOOL_SEARCH_LIMIT
+from portal.clientip import client_ip
+from portal.limits import LimitReached
 from portal.pagecache import cache_anonymous_page
 
 RECENT_WEEKS = 8
@@ -33,7 +35,7 @@ def _school_query(request) -> str:
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 @require_safe
@@ -177,17 +179,21 @@ def report(request):
         form = ReportForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            created = services.submit_report(
-                reporter=request.user,
-                school=data["school"],
-                kind=data["kind"],
-                scope=data["scope"],
-                scope_label=data["scope_label"],
-                window_start=data["window_start"],
-                window_end=data["window_end"],
-                note_to_moderators=data["note_to_moderators"],
-            )
-            return redirect("alerts:report_sent", pk=created.pk)
+            try:
+                created = services.submit_report(
+                    reporter=request.user,
+                    school=data["school"],
+                    kind=data["kind"],
+                    scope=data["scope"],
+                    scope_label=data["scope_label"],
+                    window_start=data["window_start"],
+                    window_end=data["window_end"],
+                    note_to_moderators=data["note_to_moderators"],
+                )
+            except LimitReached as limit:
+                form.add_error(None, f"{limit.message} What you wrote is kept.")
+            else:
+                return redirect("alerts:report_sent", pk=created.pk)
     elif request.method == "POST":
         form = ReportForm(initial=request.POST.dict())
     else:
@@ -210,8 +216,12 @@ def contact_request(request):
     if request.method == "POST" and "find_school" not in request.POST:
         form = ContactRequestForm(request.POST)
         if form.is_valid():
-            services.request_contact(user=request.user, **form.cleaned_data)
-            return redirect("alerts:my_alerts")
+            try:
+                services.request_contact(user=request.user, **form.cleaned_data)
+            except LimitReached as limit:
+                form.add_error(None, limit.message)
+            else:
+                return redirect("alerts:my_alerts")
     elif request.method == "POST":
         form = ContactRequestForm(initial=request.POST.dict())
     else:

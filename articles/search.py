@@ -95,8 +95,9 @@ def _closest(query: str) -> list[Article]:
     lexemes = [closest for stop_word, closest in corrections if closest]
     if not lexemes:
         return []
-    # The lexemes are already stemmed: the "simple" configuration keeps them as they are.
-    ts_query = SearchQuery(" & ".join(f"'{lexeme}'" for lexeme in lexemes), config="simple", search_type="raw")
+    # The lexemes are already stemmed: the "simple" configuration keeps them as they are. Passed as
+    # plain text, never spliced into tsquery syntax: a link's lexeme can hold a quote.
+    ts_query = SearchQuery(" ".join(lexemes), config="simple", search_type="plain")
     return _ranked(ts_query)[:MAX_CLOSEST]
 
 

@@ -1,11 +1,16 @@
 import re
 
 from django import forms
+from django.core.validators import RegexValidator
 
 from community.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, MemberSettings, Story
 from community.privacy import privacy_warnings
 
 TITLE_MIN_LENGTH = 5
+# A title is one line: it goes into email subjects and headers, where a line break is refused.
+SINGLE_LINE = RegexValidator(
+    r"[\r\n\x85\u2028\u2029]", inverse_match=True, message="Please keep the title on one line."
+)
 
 
 class PrivacyCheckedForm(forms.Form):
@@ -66,6 +71,7 @@ def title_field(label: str = "Title"):
         label=label,
         min_length=TITLE_MIN_LENGTH,
         max_length=TITLE_MAX_LENGTH,
+        validators=[SINGLE_LINE],
         error_messages={
             "required": "Please give your thread a title.",
             "min_length": f"Please make the title at least {TITLE_MIN_LENGTH} characters long.",

@@ -21,6 +21,7 @@ from moderation import policy
 # The audit-log call (moderation.services re-exports it; importing it from there would be circular).
 from moderation.audit import record_action
 from moderation.models import Flag, ModerationAction
+from portal import limits
 from portal.markdown import render_markdown
 from portal.pagecache import changes_public_pages
 
@@ -373,6 +374,10 @@ def toggle_reaction(*, user: User, post: Post, kind: str) -> tuple[bool, int]:
     post = Post.objects.select_for_update().select_related("thread__forum").get(pk=post.pk)
     if not access.can_react(user, post):
         raise NotAllowed("You can only react to posts you can see.")
+    try:
+        limits.consume("reaction", user.pk)
+    except limits.LimitReached as limit:
+        raise NotAllowed(limit.message) from None
     deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
     if not deleted:
         Reaction.objects.create(post=post, user=user, kind=kind)

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
+from accounts.selectors import moderator_ids
 from community import access, drafts, forms, outcomes, selectors, services
 from community.models import Follow, Forum, Post, Reaction, Story, Thread
 from community.permissions import NotAllowed, can_post, suspension_message
@@ -157,6 +158,7 @@ def thread(request, pk, slug):
         "can_post": allowed,
         "cannot_post_because": suspension_message(suspension) if suspension else "",
         "is_moderator": access.is_moderator(user),
+        "moderator_ids": moderator_ids({post.author_id for post in posts}),
         "following": user.is_authenticated and Follow.objects.filter(thread=thread, user=user).exists(),
     }
     if allowed and not (thread.is_locked or thread.is_deleted):

@@ -1,5 +1,6 @@
 from django import forms
 
+from community.forms import SINGLE_LINE
 from moderation.models import Flag, ModerationAction, WatchedWord
 
 SUSPENSION_DAYS = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (30, "30 days")]
@@ -71,7 +72,7 @@ class ThreadToolForm(forms.Form):
     tool = forms.ChoiceField(choices=[(t, t) for t in TOOLS], widget=forms.HiddenInput)
     reason = forms.CharField(label="Reason (shown in the thread)", required=False, max_length=300)
     forum = forms.ModelChoiceField(label="Move to", queryset=None, required=False, empty_label="Choose a forum")
-    title = forms.CharField(label="New title", required=False, min_length=5, max_length=140)
+    title = forms.CharField(label="New title", required=False, min_length=5, max_length=140, validators=[SINGLE_LINE])
     posts = forms.ModelMultipleChoiceField(
         label="Replies to split off", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )

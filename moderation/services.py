@@ -22,6 +22,7 @@ from moderation import emails, tasks
 from moderation.audit import record_action
 from moderation.models import Flag, ModerationAction, Suspension, WatchedWord
 from moderation.policy import is_suspended
+from portal import limits
 from portal.pagecache import changes_public_pages
 
 Action = ModerationAction.Action
@@ -47,6 +48,10 @@ def flag_post(*, flagger: User, post: Post, reason: str, note: str = "") -> Flag
     if reason == Flag.Reason.OTHER and not note.strip():
         raise NotAllowed("Please say what is wrong with this post.")
     try:
+        limits.consume("flag", flagger.pk)
+    except limits.LimitReached as limit:
+        raise NotAllowed(f"{limit.message} Your note is kept.") from None
+    try:
         with transaction.atomic():
             flag = Flag.objects.create(post=post, flagger=flagger, reason=reason, note=note.strip())
     except IntegrityError:
@@ -55,7 +60,8 @@ def flag_post(*, flagger: User, post: Post, reason: str, note: str = "") -> Flag
     flaggers = Flag.objects.open().filter(post=post).values("flagger").distinct().count()
     if post.is_visible and flaggers >= settings.MODERATION_AUTO_HIDE_FLAGS:
         community_services.hide_post(moderator=None, post=post, reason=AUTO_HIDE_REASON)
-    if reason == Flag.Reason.CRISIS:
+    # One crisis email per member an hour reaches the moderators; later crisis flags wait, first, in the queue.
+    if reason == Flag.Reason.CRISIS and limits.allowed("crisis_email", flagger.pk):
         transaction.on_commit(lambda: tasks.tell_moderators_about_crisis.delay(flag.pk))
     return flag
 

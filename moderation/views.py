@@ -1,4 +1,3 @@
-import csv
 from pathlib import Path
 
 from django.conf import settings
@@ -30,6 +29,7 @@ from moderation.forms import (
 )
 from moderation.models import Flag, WatchedWord
 from portal.pagecache import cache_anonymous_page
+from portal.spreadsheets import SafeCsvWriter
 
 GUIDE_PATH = Path(settings.BASE_DIR) / "docs" / "moderators-guide.md"
 
@@ -123,7 +123,7 @@ def log_csv(request):
     entries = selectors.audit_log(**(form.cleaned_data if form.is_valid() else {}))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="moderation-log.csv"'
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     writer.writerow(["when (UTC)", "moderator", "action", "target", "member", "reason"])
     for entry in entries.iterator(chunk_size=500):
         writer.writerow([

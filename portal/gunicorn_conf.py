@@ -16,5 +16,7 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
-# Query strings may carry tokens (confirmation, unsubscribe): log the path only.
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# Paths and query strings carry tokens (password reset, email confirmation, unsubscribe): log the
+# route pattern ("/alerts/confirm/<str:token>/") that portal.middleware.RouteForAccessLogMiddleware
+# puts in the environ, never the path; "-" when no route matched.
+access_log_format = '%(h)s "%(m)s %({portal.route}e)s" %(s)s %(B)s %(M)sms'

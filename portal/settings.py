@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.ControlCharacterMiddleware",
+    "portal.middleware.RouteForAccessLogMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     # Before everything that reads the session or cookies: a cached anonymous page skips them.
     "portal.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -180,6 +183,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {"signup": "accounts.signup.PortalSignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -190,6 +194,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PANDAS Parent Network] "
+# Failed logins: 10 a minute and 30 an hour per IP, 5 in 5 minutes per (IP, address) — the key is
+# made per (IP, address) by accounts.adapter — and ACTION_LIMITS["login_failed_account"] per address.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,30/h/ip,5/5m/key"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 USERSESSIONS_TRACK_ACTIVITY = False  # record sessions at login only: no write per request
@@ -205,6 +212,22 @@ MODERATION_HOLD_FIRST_POSTS = env.int("MODERATION_HOLD_FIRST_POSTS", default=2)
 MODERATION_RATE_LIMITS = {
     "member": {"post": [(5, 60), (60, 3600)], "thread": [(10, 86400)], "edit": [(10, 60), (60, 3600)]},
     "new_member": {"post": [(2, 60), (20, 3600)], "thread": [(3, 86400)], "edit": [(5, 60), (30, 3600)]},
+}
+# Every other write a person can repeat: action -> [(count, seconds), ...], counted in the cache
+# (portal/limits.py). The README's limits table lists these and MODERATION_RATE_LIMITS.
+ACTION_LIMITS = {
+    "reaction": [(30, 60), (300, 86400)],  # per member
+    "flag": [(10, 3600), (30, 86400)],  # per member
+    "crisis_email": [(1, 3600)],  # moderators emailed about a member's crisis flags; the rest wait in the queue
+    "exposure_report": [(5, 86400)],  # per member
+    "report_notice": [(10, 86400)],  # "a report about your school" mails per school contact
+    "contact_request": [(5, 86400)],  # per member
+    "already_subscribed": [(1, 86400)],  # "you already follow this school" mails per address
+    # Failed logins per address from all IPs together; an account with two-factor on is never
+    # stopped by it (accounts/adapter.py), so nobody can lock a moderator out.
+    "login_failed_account": [(50, 3600)],
+    # For the member data export (accounts, built on another branch): limits.consume("data_export", user.pk).
+    "data_export": [(3, 86400)],
 }
 MODERATION_AUTO_HIDE_FLAGS = 3
 
@@ -276,9 +299,21 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+# No page uses these browser features: none may be used by a page or by anything it embeds.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
+    )
+)  # fmt: skip
+# How many proxies stand in front of the portal, each appending to X-Forwarded-For (the compose
+# file's Caddy: 1). 0 = none: X-Forwarded-For and X-Forwarded-Proto are never believed.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXY_COUNT > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = 31536000

@@ -64,6 +64,8 @@ def _test_defaults(settings):
     settings.MODERATION_RATE_LIMITS = {
         group: {action: [(10_000, 60)] for action in ("post", "thread", "edit")} for group in ("member", "new_member")
     }
+    # The other limits (portal/limits.py) are tested in tests/portal/test_limits.py.
+    settings.ACTION_LIMITS = {action: [(10_000, 60)] for action in settings.ACTION_LIMITS}
     # Tasks run in-process unless a test starts a real worker (`celery_worker`).
     celery_app.conf.task_always_eager = True
     cache.clear()

@@ -129,11 +129,29 @@ def test_bad_reports_are_refused_with_a_message_and_keep_the_input(client, overr
 
 
 def test_classroom_scope_when_the_school_allows_it(client, django_capture_on_commit_callbacks):
+    school = SchoolFactory(allow_classroom_scope=True, classroom_labels="Room 12\nRoom 14")
+    client.force_login(UserFactory())
+    post_report(client, report_form(school, scope="classroom", classroom="room 12"), django_capture_on_commit_callbacks)
+    report = ExposureReport.objects.get()
+    assert (report.scope, report.scope_label) == ("classroom", "Room 12")  # as the school spells it
+
+
+def test_a_classroom_the_school_does_not_list_is_refused_and_the_input_kept(client):
+    school = SchoolFactory(allow_classroom_scope=True, classroom_labels="Room 12\nRoom 14")
+    client.force_login(UserFactory())
+    data = report_form(school, scope="classroom", classroom="Mrs Smith's class")
+    html = client.post(reverse("alerts:report"), data).content.decode()
+    assert "Choose one of the school&#x27;s classrooms: Room 12, Room 14." in html
+    assert "Mrs Smith&#x27;s class" in html
+    assert not ExposureReport.objects.exists()
+
+
+def test_a_school_without_a_classroom_list_takes_no_classroom_reports(client):
     school = SchoolFactory(allow_classroom_scope=True)
     client.force_login(UserFactory())
-    post_report(client, report_form(school, scope="classroom", classroom="Room 12"), django_capture_on_commit_callbacks)
-    report = ExposureReport.objects.get()
-    assert (report.scope, report.scope_label) == ("classroom", "Room 12")
+    html = client.post(reverse("alerts:report"), report_form(school, scope="classroom", classroom="Room 12")).content
+    assert "This school has not listed its classrooms yet" in html.decode()
+    assert not ExposureReport.objects.exists()
 
 
 def test_services_refuse_what_the_form_refuses():

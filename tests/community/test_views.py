@@ -64,8 +64,8 @@ def test_thread_page_costs_the_same_for_20_and_100_posts(client):
     factories.replies(small, 19)
     large = factories.thread(title="Large")
     factories.replies(large, 99)
-    # thread, count, posts, moderators' event lines
-    assert_fixed_queries(client, small.get_absolute_url(), large.get_absolute_url() + "?page=5", expected=4)
+    # thread, count, posts, moderators' event lines, which authors are moderators (their badge)
+    assert_fixed_queries(client, small.get_absolute_url(), large.get_absolute_url() + "?page=5", expected=5)
 
 
 def test_thread_page_costs_the_same_for_a_member(client):
@@ -75,8 +75,8 @@ def test_thread_page_costs_the_same_for_a_member(client):
     large = factories.thread(title="Large")
     factories.replies(large, 99)
     # user (the session is cached), groups (moderator?), suspension, thread, count, posts, event lines,
-    # my reactions, following, unread count
-    assert_fixed_queries(client, small.get_absolute_url(), large.get_absolute_url(), expected=10)
+    # my reactions, following, unread count, which authors are moderators
+    assert_fixed_queries(client, small.get_absolute_url(), large.get_absolute_url(), expected=11)
 
 
 def test_index_stories_and_outcomes_cost_fixed_queries(client):
@@ -606,3 +606,25 @@ def test_an_edit_sent_after_the_session_expired_comes_back_after_login(client):
     client.force_login(member)
     html = client.get(url).content.decode()
     assert "My careful correction" in html
+
+
+def test_a_thread_title_with_a_line_break_is_refused_and_the_text_kept(client):
+    factories.forum("school")
+    client.force_login(UserFactory())
+    response = client.post(
+        "/community/school/new/", {"title": "Teacher meeting\r\nBcc: someone", "body": "What should I bring?"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Please keep the title on one line." in html and "What should I bring?" in html
+    assert not Thread.objects.exists()
+
+
+def test_moderators_posts_carry_a_moderator_badge_and_members_posts_do_not(client):
+    moderator = UserFactory(display_name="Harbor Keeper", roles=[Role.MODERATOR])
+    thread = factories.thread(author=UserFactory(display_name="Quiet Fern"))
+    factories.replies(thread, 1, author=moderator)
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert html.count('class="badge badge-moderator">Moderator</span>') == 1
+    badge_at = html.index("badge-moderator")
+    assert html.rfind("Harbor Keeper", 0, badge_at) > html.rfind("Quiet Fern", 0, badge_at)

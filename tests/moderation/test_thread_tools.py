@@ -118,3 +118,10 @@ def test_event_lines_cost_one_query_whatever_their_number(moderator_client):
     for tool in ("unpin", "lock", "unlock", "pin"):
         use_tool(moderator_client, thread, tool=tool)
     assert count_queries(moderator_client, Thread.objects.get(pk=thread.pk).get_absolute_url()) == one
+
+
+def test_a_new_title_with_a_line_break_is_refused(moderator_client):
+    thread = community.thread(title="Sudden tics")
+    use_tool(moderator_client, thread, tool="rename", title="Sudden tics\r\nBcc: someone", reason="")
+    thread.refresh_from_db()
+    assert thread.title == "Sudden tics"

@@ -36,3 +36,17 @@ def test_members_can_log_in_while_redis_is_down(client, redis_stopped):
     )
     assert response.status_code == 200
     assert "Steady Oak" in response.content.decode()
+
+
+def test_limited_writes_go_through_while_redis_is_down(client, redis_stopped, settings):
+    # The limits of portal/limits.py live in the cache: during an outage they lapse, writes do not fail.
+    from portal import settings as production_settings
+    from tests.community import factories as community
+
+    settings.ACTION_LIMITS = {**production_settings.ACTION_LIMITS}
+    post = community.thread().posts.first()
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("community:react", args=[post.pk]), {"kind": "helpful"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 200 and response.json()["reacted"] is True
