@@ -118,9 +118,12 @@ def _note_crisis_words(post: Post, text: str) -> None:
     if not words or Flag.objects.open().filter(post=post, flagger=None, reason=Flag.Reason.CRISIS).exists():
         return
     flag = Flag.objects.create(post=post, flagger=None, reason=Flag.Reason.CRISIS, note=", ".join(words)[:500])
-    from moderation.tasks import tell_moderators_about_crisis
+    # Like members' crisis flags: the moderators are emailed at most once an hour per writer; the
+    # rest wait at the top of the queue.
+    if limits.allowed("crisis_email", f"writer-{post.author_id}"):
+        from moderation.tasks import tell_moderators_about_crisis
 
-    transaction.on_commit(lambda: tell_moderators_about_crisis.delay(flag.pk))
+        transaction.on_commit(lambda: tell_moderators_about_crisis.delay(flag.pk))
 
 
 def _tell_author_it_waits(post: Post) -> None:

@@ -226,8 +226,6 @@ ACTION_LIMITS = {
     # Failed logins per address from all IPs together; an account with two-factor on is never
     # stopped by it (accounts/adapter.py), so nobody can lock a moderator out.
     "login_failed_account": [(50, 3600)],
-    # For the member data export (accounts, built on another branch): limits.consume("data_export", user.pk).
-    "data_export": [(3, 86400)],
 }
 MODERATION_AUTO_HIDE_FLAGS = 3
 

@@ -118,3 +118,21 @@ def test_the_moderators_guide_covers_crisis_misinformation_and_identifying_conte
     assert "Describing your own child's treatment is fine" in html.replace("&#x27;", "'")
     client.force_login(UserFactory())
     assert client.get(reverse("moderation:guide")).status_code == 403
+
+
+def test_a_writer_in_crisis_emails_the_moderators_once_an_hour_and_every_post_waits_in_the_queue(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from portal import settings as production_settings
+
+    settings.ACTION_LIMITS = {**production_settings.ACTION_LIMITS}
+    ModeratorFactory()
+    writer = UserFactory()
+    thread = factories.thread()
+    client.force_login(writer)
+    for text in (CRISIS_TEXT, "Still feel I can't go on tonight."):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("community:reply", args=[thread.pk]), {"body": text, "post_anyway": "on"})
+    assert Flag.objects.filter(flagger=None, reason=Flag.Reason.CRISIS).count() == 2
+    assert len([message for message in mail.outbox if "Crisis" in message.subject]) == 1
+    assert [item.is_crisis for item in selectors.review_queue()[:2]] == [True, True]
