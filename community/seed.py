@@ -18,13 +18,17 @@ THREADS = [
     ("insurance", "Appealing an IVIG denial",
      "Our first request was denied. The appeal letter that worked listed each prior treatment with dates."),
 ]  # fmt: skip
+# Like real reports, the demo stories do not all improve: some change little or get worse, and
+# several families stop before the 6-month figure.
 STORIES = [
     (Story.Treatment.IVIG, "5-8", "2 g/kg over 2 days", 8, 6, 4, 3, ["headache", "fatigue"], "appealed_won"),
     (Story.Treatment.IVIG, "9-12", "2 g/kg over 2 days", 9, 7, 5, 4, ["headache"], "covered"),
-    (Story.Treatment.IVIG, "5-8", "1.5 g/kg over 2 days", 7, 6, 6, 5, ["nausea"], "denied"),
-    (Story.Treatment.IVIG, "13-17", "2 g/kg over 2 days", 8, 5, 3, 2, ["headache", "fever"], "partly"),
+    (Story.Treatment.IVIG, "5-8", "1.5 g/kg over 2 days", 7, 6, 7, 8, ["nausea", "serious"], "denied"),
+    (Story.Treatment.IVIG, "13-17", "2 g/kg over 2 days", 8, 7, 7, None, ["headache", "fever"], "partly"),
     (Story.Treatment.IVIG, "9-12", "2 g/kg, monthly x3", 9, 8, 5, None, ["fatigue"], "covered"),
-    (Story.Treatment.ANTIBIOTICS, "5-8", "amoxicillin, 6 weeks", 6, 4, 3, None, ["none"], "covered"),
+    (Story.Treatment.ANTIBIOTICS, "5-8", "amoxicillin, 6 weeks", 6, 6, 7, None, ["none"], "covered"),
+    (Story.Treatment.CBT_ERP, "9-12", "weekly ERP sessions for 12 weeks", 7, 6, 4, 4, ["none"], "partly"),
+    (Story.Treatment.MEDICATION, "13-17", "low-dose SSRI, raised slowly", 8, 7, 6, None, ["agitation"], "covered"),
 ]
 
 

@@ -28,6 +28,8 @@ from django.utils import timezone
 from accounts.roles import Role
 from alerts import tokens
 from alerts.models import ExposureReport, Subscription
+from articles import services as article_services
+from articles.models import ReviewerProfile
 from community import services as community_services
 from moderation.models import Suspension, WatchedWord
 from tests.alerts.factories import SchoolFactory, last_week
@@ -147,6 +149,7 @@ TABLE = {
     "articles:list": read_only(200),
     "articles:feed": read_only(200),
     "articles:detail": read_only(200),
+    "articles:reviewer": read_only(200),  # a reviewer's public profile, linked from their badges
     # community: reading
     "community:index": read_only(200),
     "community:forum": read_only(200),
@@ -365,6 +368,15 @@ def _build() -> World:
     world.word = WatchedWord.objects.create(phrase="walkword", created_by=users[MOD_2FA])
 
     world.article = article_factories.make_article(by=users[EDITOR], reviewed_by=users[REVIEWER])
+    # An editor's change waiting for a medical reviewer.
+    world.version = article_services.propose_version(
+        editor=users[EDITOR],
+        article=world.article,
+        content={**article_services.reviewed_content(world.article), "summary": "A better summary, waiting."},
+    )
+    world.reviewer_profile = ReviewerProfile.objects.get_or_create(
+        user=users[REVIEWER], defaults={"slug": "walk-reviewer", "name": "Dr Walk Reviewer"}
+    )[0]
 
     world.school = SchoolFactory()
     now = timezone.now()
@@ -431,6 +443,7 @@ def url_arguments(world: World) -> dict:
         "moderation:flag": {"post_id": post},
         "moderation:thread_tools": {"thread_id": thread.pk},
         "articles:detail": {"slug": world.article.slug},
+        "articles:reviewer": {"slug": world.reviewer_profile.slug},
         "alerts:confirm": {"token": tokens.confirmation_token(world.subscription)},
         "alerts:confirm_add_school": {"token": tokens.confirmation_token(world.subscription)},
         "alerts:unsubscribe": {"token": tokens.unsubscribe_token(world.subscription)},
@@ -552,6 +565,10 @@ ADMIN_RULES = [
         (200, 200, 200),
         (REDIRECT, 403, REDIRECT),
     ),
+    # A waiting version: everyone on staff reads the diff; only a medical reviewer decides.
+    (r"^admin:articles_article_version$", (200, 200, 200), (403, 200, 200)),
+    (r"^admin:articles_articleversion_(add|delete)$", (403, 403, 403), (403, 403, 403)),
+    (r"^admin:articles_articleversion_change$", (200, 200, 200), (403, 403, 403)),  # read-only: decided on its page
     (r"^admin:articles_review_add$", (403, 403, 403), (403, 403, 403)),
     (r"^admin:articles_review_change$", (200, 200, 200), (403, 403, 403)),
     (r"^admin:articles_\w+_add$", (200, 403, 200), (200, 403, 200)),
@@ -628,6 +645,7 @@ def admin_url(route: str, world: World) -> str:
         "content_type_id": 0,
         "pk": world.article.pk,
         "revision_pk": world.article.revisions.order_by("pk").values_list("pk", flat=True).first(),
+        "version_pk": world.version.pk,
     }
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), url)
 
