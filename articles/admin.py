@@ -103,7 +103,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["reviewed", "published_at", "reading_minutes"]
     actions = ["submit_for_review", "publish", "archive"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "category", "audience", "tags", "body"]}),
+        (None, {"fields": ["title", "slug", "summary", "key_points", "category", "audience", "tags", "body"]}),
         ("Workflow", {"fields": ["status", "reviewed", "review_due", "published_at", "reading_minutes"]}),
     ]
 
@@ -119,7 +119,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if article is not None and (version := services.pending_version(article)):
             # The form opens on the waiting text, so a second edit builds on the first.
             for name in services.REVIEWED_FIELDS:
-                setattr(article, name, version.content[name])
+                setattr(article, name, version.content.get(name, getattr(article, name)))
         return article
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -5,11 +5,39 @@ from articles.models import Article, ArticleVersion, Reference
 from articles.rendering import markdown_problems
 from articles.services import publishing_problem
 
+MIN_KEY_POINTS, MAX_KEY_POINTS = 2, 4
+
 
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = ["title", "slug", "summary", "category", "audience", "tags", "body", "status", "review_due"]
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "key_points",
+            "category",
+            "audience",
+            "tags",
+            "body",
+            "status",
+            "review_due",
+        ]
+        widgets = {"key_points": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_key_points(self):
+        # One point per line; a pasted Markdown list loses its markers.
+        lines = [
+            line.strip().removeprefix("- ").removeprefix("* ").strip()
+            for line in self.cleaned_data["key_points"].splitlines()
+        ]
+        points = [line for line in lines if line]
+        if points and not MIN_KEY_POINTS <= len(points) <= MAX_KEY_POINTS:
+            raise ValidationError(
+                f"Write {MIN_KEY_POINTS} to {MAX_KEY_POINTS} key points, one per line (there are {len(points)}), "
+                "or leave the box empty."
+            )
+        return "\n".join(points)
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -55,6 +55,12 @@ class Article(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, help_text="The article's address: /articles/<slug>/.")
     summary = models.TextField(max_length=600, help_text="One or two plain sentences, shown in lists and search.")
+    key_points = models.TextField(
+        blank=True,
+        max_length=1200,
+        help_text="2 to 4 short plain sentences, one per line: what a parent should take away. Shown in a "
+        "“Key points” box at the top of the article; reviewed like the body.",
+    )
     body = models.TextField(
         help_text="Markdown. Use ## and ### for sections (they make the table of contents) and cite the "
         "references below as [1], [2] or [1][3]."
@@ -100,6 +106,11 @@ class Article(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def key_point_list(self) -> list[str]:
+        """The key points, one per non-empty line."""
+        return [line.strip() for line in self.key_points.splitlines() if line.strip()]
 
     @property
     def toc_sections(self) -> list[dict]:
@@ -241,8 +252,8 @@ class Revision(models.Model):
 
 
 class ArticleVersion(models.Model):
-    """A change to a reviewed article's title, summary, body or references, waiting for a medical
-    reviewer. The public keeps reading the reviewed text until a reviewer approves this version."""
+    """A change to a reviewed article's title, summary, key points, body or references, waiting for a
+    medical reviewer. The public keeps reading the reviewed text until a reviewer approves this version."""
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting for medical review"
@@ -253,7 +264,8 @@ class ArticleVersion(models.Model):
     editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # {"title", "summary", "body", "references": [{position, authors, ...}]}
+    # {"title", "summary", "key_points", "body", "references": [{position, authors, ...}]}; versions saved
+    # before key points existed lack "key_points", which then keeps the reviewed text.
     content = models.JSONField()
     state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING, db_index=True)
     decided_by = models.ForeignKey(

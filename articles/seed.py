@@ -50,6 +50,11 @@ def parse(path: Path) -> tuple[dict, str]:
     return tomllib.loads(front), body.strip() + "\n"
 
 
+def key_points(front: dict) -> str:
+    """The front matter's `key_points = ["…", "…"]` as the article stores them: one per line."""
+    return "\n".join(point.strip() for point in front.get("key_points", []))
+
+
 def _staff(demo_email: str, fallback_email: str, display_name: str, role: Role) -> User:
     user = User.objects.filter(email=demo_email).first() or User.objects.filter(email=fallback_email).first()
     if user is None:
@@ -97,6 +102,7 @@ def seed(*, stdout) -> None:
                 title=front["title"],
                 slug=front["slug"],
                 summary=front["summary"],
+                key_points=key_points(front),
                 body=body,
                 category=Category.objects.get_or_create(
                     name=front["category"], defaults={"slug": slugify(front["category"]), "position": len(CATEGORIES)}
@@ -121,6 +127,7 @@ def _update_demo_text(*, front: dict, body: str, references: list[dict], editor:
     content = {
         "title": front["title"],
         "summary": front["summary"],
+        "key_points": key_points(front),
         "body": body,
         "references": [{**ref, "position": position} for position, ref in enumerate(references, start=1)],
     }

@@ -4,7 +4,7 @@ The admin site, `seed_demo` and the weekly task all come through here, so the ru
 whichever door a change uses: only editors edit, only medical reviewers review, nothing is
 published without a review, and every content change leaves a revision.
 
-Once an article has been reviewed, its text (title, summary, body, references) changes only through
+Once an article has been reviewed, its text (title, summary, key points, body, references) changes only through
 an `ArticleVersion`: the editor's change waits, the public keeps reading the reviewed text, and a
 medical reviewer approves the version (which publishes it and signs the badge) or sends it back
 with a note. So the badge always names the reviewer of the text shown.
@@ -36,10 +36,10 @@ from articles.rendering import render_article_body
 from portal.pagecache import changes_public_pages
 
 # What a revision keeps. Restoring brings back the content; workflow state (status, review date) stays as it is.
-CONTENT_FIELDS = ["title", "slug", "summary", "body", "category_id", "audience"]
+CONTENT_FIELDS = ["title", "slug", "summary", "key_points", "body", "category_id", "audience"]
 WORKFLOW_FIELDS = ["status", "review_due"]
 # The text a medical reviewer signs: once reviewed, these change only through an approved version.
-REVIEWED_FIELDS = ["title", "summary", "body"]
+REVIEWED_FIELDS = ["title", "summary", "key_points", "body"]
 
 
 class PublishingError(Exception):
@@ -105,6 +105,7 @@ def create_article(
     summary: str,
     body: str,
     category,
+    key_points: str = "",
     audience: str = Article.Audience.PARENTS,
     tags: list[str] = (),
     references: list[dict] = (),
@@ -112,7 +113,15 @@ def create_article(
     """A new draft with its references and tags, and its first revision."""
     article = save_article(
         editor=editor,
-        article=Article(title=title, slug=slug, summary=summary, body=body, category=category, audience=audience),
+        article=Article(
+            title=title,
+            slug=slug,
+            summary=summary,
+            key_points=key_points,
+            body=body,
+            category=category,
+            audience=audience,
+        ),
     )
     _set_tags(article, tags)
     Reference.objects.bulk_create(
@@ -170,13 +179,14 @@ def restore_revision(*, editor: User, revision: Revision) -> Article:
             editor=editor,
             article=article,
             content={
-                **{name: snapshot.get(name, "") for name in REVIEWED_FIELDS},
+                **{name: snapshot[name] for name in REVIEWED_FIELDS if name in snapshot},
                 "references": snapshot.get("references", []),
             },
         )
         return article
     for name in CONTENT_FIELDS:
-        setattr(article, name, snapshot.get(name))
+        # A revision older than a field (key points) leaves that field as it is.
+        setattr(article, name, snapshot.get(name, getattr(article, name)))
     save_article(editor=editor, article=article)
     _set_tags(article, snapshot.get("tags", []))
     article.references.all().delete()
@@ -231,15 +241,16 @@ def _same_text(one: dict, other: dict) -> bool:
 def propose_version(*, editor: User, article: Article, content: dict) -> ArticleVersion | None:
     """An editor's change to a reviewed article's text: it waits for a medical reviewer.
 
-    `content` holds title, summary, body and references (a list of dicts). The article itself is
-    not touched, so the public page stays exactly as it was. A second edit before the review
+    `content` holds title, summary, key points, body and references (a list of dicts); a text field
+    it leaves out keeps its reviewed text. The article itself is not touched, so the public page
+    stays exactly as it was. A second edit before the review
     updates the waiting version; an edit that brings the text back to the reviewed one withdraws it.
     Returns the waiting version, or None when nothing differs from the reviewed text.
     """
     _require_editor(editor)
     article = Article.objects.select_for_update().get(pk=article.pk)
     content = {
-        **{name: content[name] for name in REVIEWED_FIELDS},
+        **{name: content.get(name, getattr(article, name)) for name in REVIEWED_FIELDS},
         "references": _clean_references(content.get("references", [])),
     }
     pending = article.versions.filter(state=ArticleVersion.State.PENDING).first()
@@ -323,7 +334,8 @@ def approve_version(*, reviewer: User, version: ArticleVersion, notes: str = "")
         raise PublishingError("An archived article is not reviewed. Set it back to draft first.")
     content = version.content
     for name in REVIEWED_FIELDS:
-        setattr(article, name, content[name])
+        # A version saved before key points existed leaves them as reviewed.
+        setattr(article, name, content.get(name, getattr(article, name)))
     rendered = render_article_body(article.body)
     article.body_html, article.body_text = rendered.html, rendered.text
     article.toc, article.reading_minutes = rendered.toc, rendered.reading_minutes

@@ -57,6 +57,16 @@ def test_an_editor_writes_a_draft_with_references_and_a_first_revision(client):
     assert revision.editor == writer and "body" in revision.changed_fields
 
 
+def test_key_points_are_kept_one_per_line_even_when_pasted_as_a_list(client):
+    client.force_login(editor())
+    key_points = "- Symptoms can start suddenly.\r\n\r\n* Ask your clinician about a strep test.\r\n"
+    response = client.post(ADD_URL, article_form(key_points=key_points))
+    assert response.status_code == 302
+    article = Article.objects.get(slug="strep-and-sudden-ocd")
+    assert article.key_points == "Symptoms can start suddenly.\nAsk your clinician about a strep test."
+    assert "key_points" in article.revisions.get().changed_fields
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -67,6 +77,8 @@ def test_an_editor_writes_a_draft_with_references_and_a_first_revision(client):
         ({"references-0-position": "3"}, "Number the references 1 to 1"),
         ({"references-0-doi": "ajp.155"}, "A DOI starts with 10."),
         ({"status": "published"}, "only after a medical reviewer has reviewed it"),
+        ({"key_points": "Only one point."}, "Write 2 to 4 key points, one per line (there are 1)"),
+        ({"key_points": "One.\nTwo.\nThree.\nFour.\nFive."}, "Write 2 to 4 key points, one per line (there are 5)"),
     ],
 )
 def test_bad_input_is_a_clear_form_error_and_nothing_is_lost(client, overrides, message):

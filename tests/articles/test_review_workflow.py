@@ -31,6 +31,7 @@ def change_form(article: Article, **overrides) -> dict:
         "title": article.title,
         "slug": article.slug,
         "summary": article.summary,
+        "key_points": article.key_points,
         "category": article.category_id,
         "audience": article.audience,
         "tags": [tag.pk for tag in article.tags.all()],
@@ -88,6 +89,47 @@ def test_an_edit_to_a_reviewed_article_leaves_the_public_page_byte_identical_unt
     after = public_bytes(article).decode()
     assert MELATONIN in after and "A new title" in after
     assert "Medically reviewed by <strong>Dr Birch</strong>" in after and "Dr Ash" not in after
+
+
+def test_an_edit_to_the_key_points_waits_for_a_reviewer_like_the_body(client):
+    article = make_article(key_points="Symptoms can start suddenly.\nMost children improve.")
+    before = public_bytes(article)
+
+    client.force_login(article.author)
+    key_points = f"Symptoms can start suddenly.\n{MELATONIN}"
+    response = client.post(change_url(article), change_form(article, key_points=key_points))
+    assert response.status_code == 302
+    assert public_bytes(article) == before
+    article.refresh_from_db()
+    assert article.key_points == "Symptoms can start suddenly.\nMost children improve."
+    version = ArticleVersion.objects.get(article=article)
+    assert version.is_pending and version.content["key_points"] == key_points
+    # The editor's next visit to the form builds on the waiting key points.
+    assert MELATONIN in client.get(change_url(article)).content.decode()
+
+    client.force_login(reviewer(display_name="Dr Birch"))
+    diff = client.get(version_url(version)).content.decode()
+    assert "<h3>key_points</h3>" in diff and "-Most children improve." in diff and f"+{MELATONIN}" in diff
+    client.post(version_url(version), {"approve-confirm": "on", "approve": "1"})
+    after = public_bytes(article).decode()
+    assert f"<li>{MELATONIN}</li>" in after.split('data-testid="key-points"')[1].split("</section>")[0]
+    assert "Most children improve." not in after
+    assert "Medically reviewed by <strong>Dr Birch</strong>" in after
+
+
+def test_a_version_saved_before_key_points_existed_keeps_the_reviewed_key_points(client):
+    article = make_article(key_points="First point.\nSecond point.")
+    version = services.propose_version(
+        editor=article.author, article=article, content={**services.reviewed_content(article), "summary": "Changed."}
+    )
+    ArticleVersion.objects.filter(pk=version.pk).update(
+        content={key: value for key, value in version.content.items() if key != "key_points"}
+    )
+    client.force_login(article.author)
+    assert client.get(change_url(article)).status_code == 200
+    services.approve_version(reviewer=reviewer(), version=version)
+    article.refresh_from_db()
+    assert article.summary == "Changed." and article.key_points == "First point.\nSecond point."
 
 
 def test_the_badge_names_the_reviewer_of_the_text_shown_while_a_change_waits(django_capture_on_commit_callbacks):
@@ -186,6 +228,18 @@ def test_restoring_a_revision_of_a_reviewed_article_waits_for_review():
     assert "First words" in ArticleVersion.objects.get(article=article, state="pending").content["body"]
 
 
+def test_restoring_a_revision_saved_before_key_points_existed_keeps_the_key_points():
+    article = make_article(status=Article.Status.DRAFT, body="## Start\n\nFirst words [1].\n")
+    first = article.revisions.get()
+    first.snapshot.pop("key_points")
+    first.save()
+    article.body, article.key_points = "## Start\n\nSecond words [1].\n", "One point.\nTwo points."
+    services.save_article(editor=article.author, article=article)
+    services.restore_revision(editor=article.author, revision=first)
+    article.refresh_from_db()
+    assert "First words" in article.body and article.key_points == "One point.\nTwo points."
+
+
 def test_an_unreviewed_draft_is_edited_directly():
     article = make_article(status=Article.Status.DRAFT)
     article.body = "## New\n\nDraft words [1].\n"
@@ -250,6 +304,18 @@ def test_a_changed_seed_file_reaches_a_demo_article_through_an_approved_version(
     call_command("seed_demo", stdout=io.StringIO())
     article.refresh_from_db()
     assert article.summary == "Signed by a clinician."
+
+
+def test_an_article_seeded_before_key_points_gets_them_through_an_approved_version(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    article = Article.objects.get(slug="ivig-evidence-and-side-effects")
+    seeded_points = article.key_points
+    Article.objects.filter(pk=article.pk).update(key_points="")
+    call_command("seed_demo", stdout=io.StringIO())
+    article.refresh_from_db()
+    assert seeded_points and article.key_points == seeded_points
+    version = ArticleVersion.objects.get(article=article)
+    assert version.state == ArticleVersion.State.APPROVED and article.last_review == version.review
 
 
 def test_only_editors_propose_changes():

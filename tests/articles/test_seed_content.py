@@ -10,9 +10,10 @@ import re
 import pytest
 from django.core.management import call_command
 
+from articles.forms import MAX_KEY_POINTS, MIN_KEY_POINTS
 from articles.models import Article
 from articles.rendering import render_article_body
-from articles.seed import CATEGORIES, CONTENT_DIR, parse
+from articles.seed import CATEGORIES, CONTENT_DIR, key_points, parse
 
 MINIMUM_ARTICLES = 18
 SEED_FILES = sorted(CONTENT_DIR.glob("*.md"))
@@ -103,6 +104,33 @@ def test_front_matter_fits_the_article_form(articles):
     assert problems == []
 
 
+def test_every_article_has_two_to_four_short_key_points(articles):
+    problems = []
+    for name, front, _body in articles:
+        points = front.get("key_points", [])
+        if not MIN_KEY_POINTS <= len(points) <= MAX_KEY_POINTS:
+            problems.append(f"{name}: {len(points)} key points, not {MIN_KEY_POINTS} to {MAX_KEY_POINTS}")
+        for point in points:
+            if not (isinstance(point, str) and point.strip().endswith(".") and "\n" not in point):
+                problems.append(f"{name}: key point {point!r} is not one sentence on one line")
+            elif len(point) > 220:
+                problems.append(f"{name}: key point is {len(point)} characters; keep it short")
+        if len(key_points(front)) > Article._meta.get_field("key_points").max_length:
+            problems.append(f"{name}: key points are longer than the form allows")
+    assert problems == []
+
+
+def test_key_points_state_no_number_their_article_does_not(articles):
+    # A summary must not add claims: every figure in a key point comes from the article's own text.
+    problems = []
+    for name, front, body in articles:
+        for point in front.get("key_points", []):
+            for number in re.findall(r"\d+(?:[.,]\d+)?", point):
+                if number not in body:
+                    problems.append(f"{name}: key point cites {number}, which the article never states")
+    assert problems == []
+
+
 def test_every_article_ends_with_when_to_get_help_now(articles):
     missing = [name for name, _front, body in articles if "## When to get help now" not in body]
     assert missing == []
@@ -115,4 +143,5 @@ def test_seeding_publishes_every_seed_article_with_all_its_references(articles):
         article = Article.objects.get(slug=front["slug"])
         assert article.is_published, name
         assert article.references.count() == len(front["references"]), name
+        assert article.key_point_list == front["key_points"], name
     assert Article.objects.count() >= MINIMUM_ARTICLES

@@ -60,6 +60,56 @@ def test_article_page_has_open_graph_and_medical_webpage_json_ld(client):
     assert data["citation"][0]["url"] == "https://doi.org/10.1000/example.1"
 
 
+KEY_POINTS = "Symptoms can start within days.\nA strep test <b>helps</b> only when strep is suspected."
+
+
+def test_key_points_are_shown_at_the_top_between_the_review_badge_and_the_contents(client):
+    article = make_article(key_points=KEY_POINTS, reviewed_by=reviewer(display_name="Dr Heron"))
+    html = client.get(detail_url(article)).content.decode()
+    box = html.split('data-testid="key-points"')[1].split("</section>")[0]
+    assert '<h2 id="key-points-title">Key points</h2>' in box
+    assert "<li>Symptoms can start within days.</li>" in box
+    # Plain text: what an editor typed is escaped, never markup.
+    assert "<li>A strep test &lt;b&gt;helps&lt;/b&gt; only when strep is suspected.</li>" in box
+    positions = [
+        html.index(marker) for marker in ('data-testid="reviewed-by"', 'id="key-points-title"', 'id="toc-title"')
+    ]
+    assert positions == sorted(positions)
+    assert html.index('id="key-points-title"') < html.index('<div class="article-body">')
+
+
+def test_an_article_without_key_points_shows_no_key_points_box_but_keeps_the_red_flags(client):
+    html = client.get(detail_url(make_article(key_points=""))).content.decode()
+    assert "key-points" not in html and "Key points" not in html
+    assert 'data-testid="red-flags"' in html
+
+
+def test_the_red_flags_box_says_when_to_get_help_now_and_links_the_crisis_page(client):
+    article = make_article(key_points=KEY_POINTS)
+    html = client.get(detail_url(article)).content.decode()
+    box = html.split('data-testid="red-flags"')[1].split("</section>")[0]
+    assert '<h2 id="red-flags-title">Get help now if your child…</h2>' in box
+    for sign in (
+        "talks of self-harm or suicide",
+        "drools, cannot swallow or has trouble breathing",
+        "stops drinking, or has almost stopped eating",
+        "is violent, or so agitated that someone could be hurt",
+    ):
+        assert f"<li>{sign}</li>" in box
+    assert reverse("help_now") == "/help/" and '<a href="/help/">' in box
+    # Near the top: before the table of contents and the body, not only in the closing section.
+    assert html.index('id="red-flags-title"') < html.index('id="toc-title"')
+
+
+def test_key_points_and_red_flags_print_and_sit_side_by_side_on_wide_screens():
+    css = (settings.BASE_DIR / "static/css/articles.css").read_text()
+    screen, printed = css.split("@media print {")
+    assert ".at-a-glance { display: grid;" in screen
+    hidden_in_print = printed.split("{")[0]
+    assert all(box not in hidden_in_print for box in (".at-a-glance", ".key-points", ".red-flags"))
+    assert "break-inside: avoid" in printed.split(".key-points, .red-flags {")[1].split("}")[0]
+
+
 def test_print_stylesheet_is_linked(client):
     html = client.get(detail_url(make_article())).content.decode()
     assert 'href="/static/css/articles.css"' in html
@@ -204,7 +254,9 @@ def test_xss_corpus_in_article_bodies_never_reaches_the_page(client):
 
 def test_article_page_queries_are_fixed_whatever_its_references_tags_and_related(client):
     small = make_article(references=1, tags=("a",), category_name="Lonely")
-    large = make_article(references=12, tags=("a", "b", "c", "d", "e", "f"), category_name="Treatment")
+    large = make_article(
+        references=12, tags=("a", "b", "c", "d", "e", "f"), category_name="Treatment", key_points=KEY_POINTS
+    )
     for _ in range(4):
         make_article(tags=("b", "c"), category_name="Treatment")
     # article + references + tags + related

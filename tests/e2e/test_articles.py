@@ -1,4 +1,5 @@
-"""Reading articles in headless Chromium: list → article, reviewer line, table of contents, search."""
+"""Reading articles in headless Chromium: list → article, reviewer line, key points and red flags, table of
+contents, search."""
 
 import io
 
@@ -29,6 +30,16 @@ def test_a_parent_reads_an_article_from_the_list_and_follows_its_contents(page, 
     assert reviewed.is_visible() and reviewed.inner_text().startswith(
         "Demonstration review — not reviewed by a clinician."
     )
+    # Key points and the red flags come first, above the table of contents, on screen and on paper.
+    key_points = page.get_by_role("region", name="Key points")
+    red_flags = page.get_by_role("region", name="Get help now if your child…")
+    toc_top = page.get_by_role("navigation", name="On this page").bounding_box()["y"]
+    assert 2 <= key_points.get_by_role("listitem").count() <= 4
+    assert key_points.bounding_box()["y"] < toc_top and red_flags.bounding_box()["y"] < toc_top
+    assert red_flags.get_by_role("link", name="crisis lines and what to do").get_attribute("href") == "/help/"
+    page.emulate_media(media="print")
+    assert key_points.is_visible() and red_flags.is_visible()
+    page.emulate_media(media="screen")
     assert_accessible(page)
 
     toc = page.get_by_role("navigation", name="On this page")
