@@ -1,18 +1,21 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from alerts import services
-from alerts.imports import COLUMNS, import_schools
-from alerts.models import Alert, Delivery, ExposureReport, School, SchoolContact, Subscription
+from alerts import imports, services
+from alerts.imports import COLUMNS
+from alerts.models import Alert, Delivery, ExposureReport, School, SchoolContact, SchoolImport, Subscription
 
 
 class SchoolImportForm(forms.Form):
-    file = forms.FileField(required=False, help_text="CSV with a header row: " + ", ".join(COLUMNS))
-    text = forms.CharField(required=False, widget=forms.HiddenInput)
+    file = forms.FileField(
+        required=False,
+        help_text=f"CSV with a header row: {', '.join(COLUMNS)}. At most {imports.MAX_ROWS:,} rows "
+        f"and {imports.MAX_BYTES // (1024 * 1024)} MB.",
+    )
 
 
 @admin.register(School)
@@ -34,28 +37,51 @@ class SchoolAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("import-csv/", self.admin_site.admin_view(self.import_csv), name="alerts_school_import"),
+            path(
+                "import-csv/<int:import_id>/",
+                self.admin_site.admin_view(self.import_progress),
+                name="alerts_school_import_progress",
+            ),
             *super().get_urls(),
         ]
 
-    def import_csv(self, request):
-        """Upload → dry-run preview with per-row errors → import (the file travels in a hidden field)."""
+    def _may_import(self, request) -> None:
         if not self.has_add_permission(request) or not self.has_change_permission(request):
             raise PermissionDenied
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Import schools"}
+
+    def _context(self, request, **context) -> dict:
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Import schools", **context}
+
+    def import_csv(self, request):
+        """Upload: the file is refused at once if too large or malformed; its rows are checked in the
+        background (a preview), then written only when the admin asks, after a clean check."""
+        self._may_import(request)
         form = SchoolImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and form.is_valid() and form.cleaned_data["file"]:
             upload = form.cleaned_data["file"]
-            text = upload.read().decode("utf-8-sig", errors="replace") if upload else form.cleaned_data["text"]
-            confirm = "import" in request.POST and not upload
-            result = import_schools(text=text, dry_run=not confirm)
-            if confirm and result.ok:
-                self.message_user(
-                    request, f"Imported: {result.created} created, {result.updated} updated.", messages.SUCCESS
-                )
-                return redirect("admin:alerts_school_changelist")
-            context.update(result=result, form=SchoolImportForm(initial={"text": text}))
-        else:
-            context["form"] = form
+            if upload.size > imports.MAX_BYTES:
+                form.add_error("file", f"The file is larger than {imports.MAX_BYTES // (1024 * 1024)} MB.")
+            else:
+                try:
+                    text = upload.read().decode("utf-8-sig", errors="replace")
+                    job = imports.start_import(user=request.user, text=text, write=False)
+                except imports.ImportRefused as refusal:
+                    form.add_error("file", str(refusal))
+                else:
+                    return redirect("admin:alerts_school_import_progress", import_id=job.pk)
+        return TemplateResponse(request, "alerts/admin/school_import.html", self._context(request, form=form))
+
+    def import_progress(self, request, import_id):
+        """A check's or an import's progress; after a clean check, the button that writes the rows."""
+        self._may_import(request)
+        job = get_object_or_404(SchoolImport, pk=import_id)
+        if request.method == "POST" and job.is_done and not job.write and not job.error_count:
+            writing = imports.start_import(user=request.user, text=job.text, write=True)
+            return redirect("admin:alerts_school_import_progress", import_id=writing.pk)
+        if job.is_done and job.write and not job.error_count:
+            self.message_user(request, f"Imported: {job.to_create} created, {job.to_update} updated.", messages.SUCCESS)
+            return redirect("admin:alerts_school_changelist")
+        context = self._context(request, job=job, form=SchoolImportForm())
         return TemplateResponse(request, "alerts/admin/school_import.html", context)
 
 

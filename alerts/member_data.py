@@ -21,6 +21,7 @@ COVERS = {
     "alerts.ExposureReport": "exported with the note; the note erased, the report kept (it may have made an alert)",
     "alerts.SuppressedAddress": "a keyed hash only, written on erasure so the address is never mailed again",
     "alerts.School": "the school directory; not about a member",
+    "alerts.SchoolImport": "a staff upload of the school directory (no member's data); kept, under “Former member N”",
 }
 
 

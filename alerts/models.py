@@ -366,3 +366,41 @@ class SuppressedAddress(models.Model):
 
     def __str__(self):
         return f"suppressed address #{self.pk} ({self.get_reason_display()})"
+
+
+class SchoolImport(models.Model):
+    """A school CSV import run in the background, a chunk of rows per task, with its progress.
+
+    A "check" run validates every row and counts what would be created and updated; an "import"
+    run (asked for after a clean check) writes them. Rows are never written while any has an error.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        CHECKING = "checking", "Checking rows"
+        WRITING = "writing", "Writing schools"
+        DONE = "done", "Done"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(help_text="The uploaded CSV, kept until the import is done.")
+    write = models.BooleanField(default=False, help_text="False: check only (a preview).")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    to_create = models.PositiveIntegerField(default=0)
+    to_update = models.PositiveIntegerField(default=0)
+    # [{"line": 12, "name": "…", "errors": ["…"]}], the first ones only (imports.MAX_ERRORS_KEPT).
+    row_errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"School import #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE

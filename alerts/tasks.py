@@ -8,7 +8,7 @@ import smtplib
 
 from celery import shared_task
 
-from alerts import services
+from alerts import imports, services
 
 RETRY = {
     "autoretry_for": (services.TemporaryDeliveryFailure, smtplib.SMTPException, OSError),
@@ -65,3 +65,10 @@ def notify_contacts(report_id: int) -> None:
 def sweep_outbox() -> None:
     """Beat, every minute: publish whatever a lost task or a broker outage left behind."""
     services.sweep()
+
+
+@shared_task(acks_late=True)
+def run_school_import(import_id: int) -> None:
+    """Check or write one chunk of a school import, then queue the next."""
+    if imports.process_chunk(import_id=import_id):
+        run_school_import.delay(import_id)

@@ -565,6 +565,8 @@ ADMIN_RULES = [
         (200, 200, 200),
         (REDIRECT, 403, REDIRECT),
     ),
+    # The school CSV import (and its progress page) is the superuser's: schools are theirs to change.
+    (r"^admin:alerts_school_import_progress$", (403, 403, 404), (403, 403, 404)),
     # A waiting version: everyone on staff reads the diff; only a medical reviewer decides.
     (r"^admin:articles_article_version$", (200, 200, 200), (403, 200, 200)),
     (r"^admin:articles_articleversion_(add|delete)$", (403, 403, 403), (403, 403, 403)),
@@ -646,6 +648,7 @@ def admin_url(route: str, world: World) -> str:
         "pk": world.article.pk,
         "revision_pk": world.article.revisions.order_by("pk").values_list("pk", flat=True).first(),
         "version_pk": world.version.pk,
+        "import_id": 0,  # no import: the page answers 404
     }
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda match: str(values[match.group(1)]), url)
 
