@@ -20,12 +20,23 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 # A first look: SQLite, tasks in-process, mail to the console and var/mail/ — unless
 # DATABASE_URL, REDIS_URL or EMAIL_URL say otherwise.
+# Links in email follow PORT; runserver's threads don't keep database connections open. With REDIS_URL
+# set, a Celery worker with beat (digests, sweepers) runs beside the server; its log is var/celery.log.
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export CONN_MAX_AGE ?= 0
 run: $(VENV)/.runtime-installed
 	mkdir -p var/mail
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --demo-users
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "REDIS_URL is set: a Celery worker with beat runs beside the server (log: var/celery.log)"; \
+		$(BIN)/celery -A portal worker --beat --loglevel INFO --schedule var/celerybeat-schedule >var/celery.log 2>&1 & \
+		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
+	else \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT); \
+	fi
 
 # The whole suite against PostgreSQL and Redis, browser journeys included.
 test: $(VENV)/.dev-installed lint
@@ -42,11 +53,16 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The same environment as `make run` (DEBUG's development key, SITE_URL from PORT), so the links the
+# worker mails are the ones the server accepts.
 worker: export REDIS_URL ?= redis://127.0.0.1:6379/0
+worker: export DEBUG ?= 1
+worker: export SITE_URL ?= http://127.0.0.1:$(PORT)
 worker: $(VENV)/.runtime-installed
 	$(BIN)/celery -A portal worker --loglevel INFO
 
 beat: export REDIS_URL ?= redis://127.0.0.1:6379/0
+beat: export DEBUG ?= 1
 beat: $(VENV)/.runtime-installed
 	$(BIN)/celery -A portal beat --loglevel INFO --schedule var/celerybeat-schedule
 
