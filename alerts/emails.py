@@ -11,7 +11,7 @@ from django.utils import translation
 
 from alerts import tokens
 from alerts.models import Alert, ExposureReport, School, Subscription
-from portal.emails import render_plain_text
+from portal.emails import absolute_url, build_email, render_plain_text
 
 STREP_ARTICLE = "/articles/strep-at-school-after-an-exposure/"
 PANDAS_ARTICLE = "/articles/what-are-pandas-and-pans/"
@@ -163,4 +163,31 @@ def contact_notice_message(*, report: ExposureReport, school: School, to: str) -
         language="en",
         name="contact_notice",
         context={"report": report, "school": school, "school_url": absolute(school.get_absolute_url())},
+    )
+
+
+def contact_request_waiting(*, moderator, contact):
+    """To a moderator: a school-contact request waits in the queue (no name or address in it)."""
+    return build_email(
+        to=moderator.email,
+        subject="PANDAS Parent Network: a school contact request waits for a moderator",
+        template="alerts/email/contact/request_waiting",
+        context={"contact": contact, "queue_url": absolute_url(reverse("moderation:queue"))},
+    )
+
+
+def contact_decision(*, contact):
+    """To the member who asked: verified (their reports now publish at once) or not."""
+    verified = contact.status == contact.Status.VERIFIED
+    return build_email(
+        to=contact.user.email,
+        subject=f"PANDAS Parent Network: {'you are' if verified else 'you are not'} a verified contact "
+        f"for {contact.school.name}",
+        template="alerts/email/contact/decision",
+        context={
+            "contact": contact,
+            "verified": verified,
+            "report_url": absolute_url(reverse("alerts:report")),
+            "my_alerts_url": absolute_url(reverse("alerts:my_alerts")),
+        },
     )

@@ -24,6 +24,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
 from accounts.models import User
+from accounts.roles import Role
 from alerts import access, emails
 from alerts.models import (
     CONSENT_RETENTION,
@@ -253,13 +254,36 @@ def request_contact(*, user: User, school: School, role_at_school: str) -> Schoo
     if not user.is_authenticated or not user.is_active:
         raise PermissionDenied("Log in to ask to be a school contact.")
     limits.consume("contact_request", user.pk)
-    contact, created = SchoolContact.objects.get_or_create(
-        user=user, school=school, defaults={"role_at_school": role_at_school}
-    )
-    if not created and contact.status == SchoolContact.Status.REVOKED:
-        contact.status, contact.role_at_school = SchoolContact.Status.REQUESTED, role_at_school
-        contact.save(update_fields=["status", "role_at_school"])
+    with transaction.atomic():
+        contact, created = SchoolContact.objects.get_or_create(
+            user=user, school=school, defaults={"role_at_school": role_at_school}
+        )
+        if not created and contact.status == SchoolContact.Status.REVOKED:
+            contact.status, contact.role_at_school = SchoolContact.Status.REQUESTED, role_at_school
+            contact.save(update_fields=["status", "role_at_school"])
+            created = True
+        if created:  # it waits in the moderators' queue: tell them
+            transaction.on_commit(lambda: publish(_tasks().tell_moderators_about_contact_request, contact.pk))
     return contact
+
+
+def tell_moderators_about_contact_request(*, contact_id: int) -> int:
+    """Email the moderators (with two-factor) that a contact request waits. Returns how many were told."""
+    contact = SchoolContact.objects.select_related("school").get(pk=contact_id)
+    if contact.status != SchoolContact.Status.REQUESTED:
+        return 0
+    moderators = list(
+        User.objects.with_two_factor().filter(is_active=True, groups__name=Role.MODERATOR.value).distinct()
+    )
+    for moderator in moderators:
+        emails.contact_request_waiting(moderator=moderator, contact=contact).send()
+    return len(moderators)
+
+
+def tell_contact_about_decision(*, contact_id: int) -> None:
+    contact = SchoolContact.objects.select_related("school", "user").get(pk=contact_id)
+    if contact.user.is_active and contact.status != SchoolContact.Status.REQUESTED:
+        emails.contact_decision(contact=contact).send()
 
 
 def verify_contact(*, contact: SchoolContact, moderator: User) -> SchoolContact:
@@ -274,6 +298,7 @@ def verify_contact(*, contact: SchoolContact, moderator: User) -> SchoolContact:
         record_action(
             actor=moderator, action=ModerationAction.Action.CONTACT_VERIFY, target=contact, member=contact.user
         )
+        transaction.on_commit(lambda: publish(_tasks().tell_contact_about_decision, contact.pk))
     return contact
 
 
@@ -292,6 +317,7 @@ def revoke_contact(*, contact: SchoolContact, moderator: User, reason: str = "")
             member=contact.user,
             reason=reason,
         )
+        transaction.on_commit(lambda: publish(_tasks().tell_contact_about_decision, contact.pk))
     return contact
 
 

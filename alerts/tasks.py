@@ -72,3 +72,13 @@ def run_school_import(import_id: int) -> None:
     """Check or write one chunk of a school import, then queue the next."""
     if imports.process_chunk(import_id=import_id):
         run_school_import.delay(import_id)
+
+
+@shared_task(**RETRY)
+def tell_moderators_about_contact_request(contact_id: int) -> None:
+    services.tell_moderators_about_contact_request(contact_id=contact_id)
+
+
+@shared_task(**RETRY)
+def tell_contact_about_decision(contact_id: int) -> None:
+    services.tell_contact_about_decision(contact_id=contact_id)

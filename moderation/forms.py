@@ -38,6 +38,11 @@ class DecisionForm(forms.Form):
         return data
 
 
+class ContactDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("verify", "verify"), ("refuse", "refuse")])
+    reason = forms.CharField(required=False, max_length=500)
+
+
 class ReportDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
     reason = forms.CharField(required=False, max_length=500)

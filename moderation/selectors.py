@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 
-from alerts.models import ExposureReport
+from alerts.models import ExposureReport, SchoolContact
 from community.models import Post
 from moderation.models import Flag, ModerationAction, Suspension
 
@@ -24,17 +24,19 @@ class AuthorHistory:
 
 @dataclass
 class QueueItem:
-    kind: str  # "post" or "report"
+    kind: str  # "post", "report" or "contact"
     waiting_since: datetime
     is_crisis: bool = False
     post: Post | None = None
     flags: list[Flag] = field(default_factory=list)
     author_history: AuthorHistory | None = None
     report: object | None = None  # alerts.ExposureReport
+    contact: object | None = None  # alerts.SchoolContact (a request to be verified)
 
     @property
     def key(self) -> str:
-        return f"{self.kind}-{self.post.pk if self.post else self.report.pk}"
+        subject = self.post or self.report or self.contact
+        return f"{self.kind}-{subject.pk}"
 
 
 def posts_needing_review():
@@ -78,6 +80,21 @@ def _reports_awaiting_review() -> list[QueueItem]:
     ]
 
 
+def _contact_requests() -> list[QueueItem]:
+    """Members asking to speak for a school: a verified contact's reports skip review, so a moderator
+    compares the requester's address domain with the school's before verifying."""
+    requests = SchoolContact.objects.filter(status=SchoolContact.Status.REQUESTED).select_related("school", "user")
+    items = []
+    for contact in requests.order_by("requested_at")[:QUEUE_SIZE]:
+        contact.email_domain = contact.user.email.rsplit("@", 1)[-1].lower()
+        school_domain = (contact.school.email_domain or "").lower()
+        contact.domain_matches = bool(school_domain) and (
+            contact.email_domain == school_domain or contact.email_domain.endswith(f".{school_domain}")
+        )
+        items.append(QueueItem(kind="contact", waiting_since=contact.requested_at, contact=contact))
+    return items
+
+
 def review_queue(limit: int = QUEUE_SIZE) -> list[QueueItem]:
     """Everything waiting for a decision: crises first, then the oldest first."""
     posts = list(posts_needing_review()[: limit * 2])
@@ -94,6 +111,7 @@ def review_queue(limit: int = QUEUE_SIZE) -> list[QueueItem]:
         for post in posts
     ]
     items += _reports_awaiting_review()
+    items += _contact_requests()
     items.sort(key=lambda item: (not item.is_crisis, item.waiting_since))
     return items[:limit]
 

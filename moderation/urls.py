@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("posts/<int:post_id>/decide/", views.decide_post, name="decide_post"),
     path("reports/<int:report_id>/decide/", views.decide_report, name="decide_report"),
+    path("contacts/<int:contact_id>/decide/", views.decide_contact, name="decide_contact"),
     path("log/", views.log, name="log"),
     path("guide/", views.guide, name="guide"),
     path("crisis-phrases.json", views.crisis_phrases, name="crisis_phrases"),

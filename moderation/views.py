@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts import authority
 from alerts import services as alert_services
-from alerts.models import ExposureReport
+from alerts.models import ExposureReport, SchoolContact
 from articles.rendering import render_article_body
 from community import access as community_access
 from community import services as community_services
@@ -20,6 +20,7 @@ from community.models import Post, Thread
 from community.permissions import NotAllowed
 from moderation import policy, selectors, services
 from moderation.forms import (
+    ContactDecisionForm,
     DecisionForm,
     FlagForm,
     LogFilterForm,
@@ -104,6 +105,23 @@ def decide_report(request, report_id):
     except (PermissionDenied, alert_services.InvalidReportState) as refusal:
         return _answer(request, ok=False, message=str(refusal), item=f"report-{report.pk}")
     return _answer(request, ok=True, message=message, item=f"report-{report.pk}")
+
+
+@moderator_required
+@require_POST
+def decide_contact(request, contact_id):
+    """Verify a school contact (their reports then publish at once) or refuse the request."""
+    contact = get_object_or_404(SchoolContact, pk=contact_id)
+    form = ContactDecisionForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, ok=False, message="Choose verify or refuse.", item=f"contact-{contact.pk}")
+    if form.cleaned_data["decision"] == "verify":
+        alert_services.verify_contact(contact=contact, moderator=request.user)
+        message = f"Verified: their reports for {contact.school.name} now publish at once. They are told by email."
+    else:
+        alert_services.revoke_contact(contact=contact, moderator=request.user, reason=form.cleaned_data["reason"])
+        message = "Refused: their reports keep waiting for review. They are told by email."
+    return _answer(request, ok=True, message=message, item=f"contact-{contact.pk}")
 
 
 @moderator_required

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from alerts import tokens
-from alerts.models import ExposureReport, Subscription
+from alerts.models import ExposureReport, SchoolContact, Subscription
 from articles import services as article_services
 from articles.models import ReviewerProfile
 from community import services as community_services
@@ -180,6 +180,7 @@ TABLE = {
     "moderation:thread_tools": row(MODERATOR_PAGE, MODERATOR_PAGE),
     "moderation:decide_post": post_only(MODERATOR_ACTION, get=MODERATOR_WRONG_METHOD),
     "moderation:decide_report": post_only(MODERATOR_ACTION, get=MODERATOR_WRONG_METHOD),
+    "moderation:decide_contact": post_only(MODERATOR_ACTION, get=MODERATOR_WRONG_METHOD),
     "moderation:remove_watched_word": post_only(MODERATOR_ACTION, get=MODERATOR_WRONG_METHOD),
     "moderation:flag": row(signed_in(200, owner=404), signed_in(200, owner=404)),  # no flagging one's own post
     "moderation:guide": row(MODERATOR_PAGE, MODERATOR_WRONG_METHOD),
@@ -391,6 +392,7 @@ def _build() -> World:
     world.report = ExposureReport.objects.create(
         school=world.school, kind="strep", window_start=start, window_end=end, reporter=owner
     )
+    world.contact = SchoolContact.objects.create(user=member, school=world.school, role_at_school="school nurse")
 
     address = EmailAddress.objects.get(user=owner)
     world.email_key = EmailConfirmationHMAC(address).key
@@ -439,6 +441,7 @@ def url_arguments(world: World) -> dict:
         "community:forum_feed": {"slug": world.forum.slug},
         "moderation:decide_post": {"post_id": post},
         "moderation:decide_report": {"report_id": world.report.pk},
+        "moderation:decide_contact": {"contact_id": world.contact.pk},
         "moderation:remove_watched_word": {"word_id": world.word.pk},
         "moderation:flag": {"post_id": post},
         "moderation:thread_tools": {"thread_id": thread.pk},
@@ -603,12 +606,12 @@ ADMIN_RULES = [
     ),
     # The world has none of these objects: the superuser is sent back to the list.
     (
-        r"^admin:(usersessions_usersession|alerts_(schoolcontact|alert|delivery))_(change|delete)$",
+        r"^admin:(usersessions_usersession|alerts_(alert|delivery))_(change|delete)$",
         (403, 403, REDIRECT),
         (403, 403, REDIRECT),
     ),
     (
-        r"^admin:(usersessions_usersession|alerts_(schoolcontact|alert|delivery))_history$",
+        r"^admin:(usersessions_usersession|alerts_(alert|delivery))_history$",
         (REDIRECT, REDIRECT, REDIRECT),
         (REDIRECT, REDIRECT, REDIRECT),
     ),
