@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
             ],
+            "builtins": ["portal.templatetags.portal_tags"],
         },
     },
 ]
