@@ -6,11 +6,13 @@ start costs seconds). A failure lists the checker's messages with the page they 
 """
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
@@ -20,6 +22,7 @@ from community import services as community_services
 from moderation.models import WatchedWord
 from tests.alerts.factories import SchoolFactory, SubscriptionFactory, last_week
 from tests.articles import factories as article_factories
+from tests.articles.factories import make_article
 from tests.community import factories as community_factories
 from tests.factories import ModeratorFactory, UserFactory
 
@@ -147,13 +150,14 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
     )
 
 
-def test_every_page_type_passes_the_nu_html_checker_without_errors_or_warnings(tmp_path):
+def render_every_page_type() -> dict[str, bytes]:
+    """name → the HTML of that page type, as its user gets it."""
     users, pages = _pages()
     clients = {None: Client()}
     for role, user in users.items():
         clients[role] = Client()
         clients[role].force_login(user)
-    files = []
+    html = {}
     for name, (role, method, url, data) in pages.items():
         response = getattr(clients[role], method)(url, data or {})
         expected = {"not-found": (404,)}.get(name, (200, 400) if name.endswith("-errors") else (200,))
@@ -161,10 +165,51 @@ def test_every_page_type_passes_the_nu_html_checker_without_errors_or_warnings(t
         assert "text/html" in response["Content-Type"], name
         if name.endswith("-errors"):
             assert b'class="error' in response.content or b"errorlist" in response.content, f"{name}: no errors shown"
+        html[name] = response.content
+    return html
+
+
+def test_every_page_type_passes_the_nu_html_checker_without_errors_or_warnings(tmp_path):
+    files = []
+    for name, content in render_every_page_type().items():
         path = tmp_path / f"{name}.html"
-        path.write_bytes(response.content)
+        path.write_bytes(content)
         files.append(path)
 
     messages = run_checker(files)
 
     assert messages == [], f"{len(messages)} messages from the Nu HTML checker:\n{describe(messages)}"
+
+
+def test_every_page_type_has_a_favicon_a_canonical_link_and_a_preview_for_sharing(settings):
+    settings.SITE_URL = "https://portal.example.org"
+    for name, content in render_every_page_type().items():
+        head = content.decode().split("</head>", 1)[0]
+        links = {(m.group(1), m.group(2)) for m in re.finditer(r'<link rel="(icon|canonical)" href="([^"]+)"', head)}
+        meta = dict(re.findall(r'<meta property="(og:[a-z:]+)" content="([^"]*)"', head))
+        assert ("icon", "/static/favicon.ico") in links, name
+        canonical = [href for rel, href in links if rel == "canonical"]
+        assert len(canonical) == 1 and canonical[0].startswith("https://portal.example.org/"), name
+        assert meta["og:url"] == canonical[0], name
+        assert meta["og:image"] == "https://portal.example.org/static/img/og-image.png", name
+        assert meta["og:title"].strip() and meta["og:description"].strip(), name
+        assert head.count('property="og:title"') == 1, name
+
+
+def test_the_og_title_is_the_pages_own_title(client):
+    article = make_article(title="Strep & school")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert '<meta property="og:title" content="Strep &amp; school">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert f'<link rel="canonical" href="http://testserver{article.get_absolute_url()}">' in html
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302 and response["Location"] == "/static/favicon.ico"
+    icon = finders.find("favicon.ico")
+    with open(icon, "rb") as file:
+        assert file.read(4) == b"\x00\x00\x01\x00"  # an ICO file
