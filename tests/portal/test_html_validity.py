@@ -19,7 +19,8 @@ from django.urls import reverse
 from alerts.models import ExposureReport
 from alerts.services import approve_report
 from community import services as community_services
-from moderation.models import WatchedWord
+from moderation import services as moderation_services
+from moderation.models import Flag, WatchedWord
 from tests.alerts.factories import SchoolFactory, SubscriptionFactory, last_week
 from tests.articles import factories as article_factories
 from tests.articles.factories import make_article
@@ -86,6 +87,12 @@ def _world():
     )
     approve_report(report=report, moderator=moderator)
     WatchedWord.objects.create(phrase="miracle cure", created_by=moderator)
+    # The moderation queue with one of each: a flagged post, a held post, a pending exposure report.
+    flagged = community_services.reply(author=UserFactory(), thread=thread, body="Try this miracle cure")
+    moderation_services.flag_post(flagger=member, post=flagged, reason=Flag.Reason.SPAM, note="Looks like spam")
+    held = community_factories.thread(author=UserFactory(), title="Held for review").posts.get(is_opening=True)
+    community_services.hold_post(moderator=None, post=held, reason="First post")
+    ExposureReport.objects.create(school=school, kind="strep", window_start=start, window_end=end, reporter=member)
     return member, moderator, forum, thread, article, school
 
 
@@ -166,6 +173,11 @@ def render_every_page_type() -> dict[str, bytes]:
         if name.endswith("-errors"):
             assert b'class="error' in response.content or b"errorlist" in response.content, f"{name}: no errors shown"
         html[name] = response.content
+    # The page types hold what they are meant to show (so the checker sees it).
+    thread = html["thread-moderator"].decode()
+    assert "<blockquote>" in thread and 'data-testid="thread-event"' in thread and "post-hidden" in thread
+    queue = html["moderation-queue"].decode()
+    assert "Looks like spam" in queue and "Held for review" in queue and "strep" in queue.lower()
     return html
 
 
