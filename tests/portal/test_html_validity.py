@@ -16,6 +16,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
+from alerts import tokens
 from alerts.models import ExposureReport
 from alerts.services import approve_report
 from community import services as community_services
@@ -93,12 +94,13 @@ def _world():
     held = community_factories.thread(author=UserFactory(), title="Held for review").posts.get(is_opening=True)
     community_services.hold_post(moderator=None, post=held, reason="First post")
     ExposureReport.objects.create(school=school, kind="strep", window_start=start, window_end=end, reporter=member)
-    return member, moderator, forum, thread, article, school
+    subscription = SubscriptionFactory(school=school)
+    return member, moderator, forum, thread, article, school, subscription
 
 
 def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]:
     """The signed-in users by role, and name → (role, method, url, data) for every page type."""
-    member, moderator, forum, thread, article, school = _world()
+    member, moderator, forum, thread, article, school, subscription = _world()
     thread_url = reverse("community:thread", kwargs={"pk": thread.pk, "slug": thread.slug})
     opening = thread.posts.get(is_opening=True)
     return (
@@ -153,6 +155,38 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
             "privacy": (None, "get", reverse("privacy"), None),
             "community-rules": (None, "get", reverse("community_rules"), None),
             "not-found": (None, "get", "/no-such-page/", None),
+            "home-member": ("member", "get", "/", None),
+            "home-moderator": ("moderator", "get", "/", None),
+            "password-reset": (None, "get", reverse("account_reset_password"), None),
+            "story-form": ("member", "get", reverse("community:new_story"), None),
+            "post-history": (None, "get", reverse("community:post_history", kwargs={"post_id": opening.pk}), None),
+            "thread-tools": (
+                "moderator",
+                "get",
+                reverse("moderation:thread_tools", kwargs={"thread_id": thread.pk}),
+                None,
+            ),
+            "contact-request": ("member", "get", reverse("alerts:contact_request"), None),
+            "alerts-manage": (
+                None,
+                "get",
+                reverse("alerts:manage", args=[tokens.unsubscribe_token(subscription)]),
+                None,
+            ),
+            "alerts-unsubscribe": (
+                None,
+                "get",
+                reverse("alerts:unsubscribe", args=[tokens.unsubscribe_token(subscription)]),
+                None,
+            ),
+            "alerts-audit": ("moderator", "get", reverse("alerts:audit"), None),
+            "flag-form": (
+                "member",
+                "get",
+                reverse("moderation:flag", kwargs={"post_id": thread.posts.filter(author=moderator).first().pk}),
+                None,
+            ),
+            "data-export": ("member", "get", reverse("accounts:export"), None),
         },
     )
 
