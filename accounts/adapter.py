@@ -8,9 +8,15 @@ from django.utils import timezone
 from accounts.models import User
 from portal import limits
 from portal.clientip import client_ip
+from portal.emails import automatic_headers
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # Account emails (confirmation, password reset) are automatic too: Auto-Submitted, and a
+        # Message-ID on the site's domain, like every email built by portal.emails.
+        return super().render_mail(template_prefix, email, context, headers=automatic_headers(headers))
+
     def save_user(self, request, user, form, commit=True):
         # Set the pseudonym before the first save: the member row never exists without one.
         user.display_name = form.cleaned_data["display_name"]

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from alerts import tokens
 from alerts.models import Alert, ExposureReport, School, Subscription
-from portal.emails import absolute_url, build_email, render_plain_text
+from portal.emails import absolute_url, automatic_headers, build_email, render_plain_text
 
 STREP_ARTICLE = "/articles/strep-at-school-after-an-exposure/"
 PANDAS_ARTICLE = "/articles/what-are-pandas-and-pans/"
@@ -42,7 +42,7 @@ def _render(name: str, language: str, context: dict) -> tuple[str, str, str]:
 def _message(*, to: str, language: str, name: str, context: dict, headers=None, connection=None):
     context = {"site_url": settings.SITE_URL, **context}
     subject, text, html = _render(name, language, context)
-    message = EmailMultiAlternatives(subject, text, to=[to], headers=headers or {}, connection=connection)
+    message = EmailMultiAlternatives(subject, text, to=[to], headers=automatic_headers(headers), connection=connection)
     message.attach_alternative(html, "text/html")
     return message
 
@@ -97,7 +97,11 @@ def alert_message(
         ),
     }
     message = EmailMultiAlternatives(
-        subject, text.replace(TOKEN_PLACEHOLDER, token), to=[subscription.email], headers=headers, connection=connection
+        subject,
+        text.replace(TOKEN_PLACEHOLDER, token),
+        to=[subscription.email],
+        headers=automatic_headers(headers),
+        connection=connection,
     )
     message.attach_alternative(html.replace(TOKEN_PLACEHOLDER, token), "text/html")
     return message

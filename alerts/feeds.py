@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -12,6 +13,8 @@ class SchoolAlertsFeed(Feed):
     """A school's weekly report counts. Dated by ISO week, never by the exposure's exact days."""
 
     feed_type = Atom1Feed
+    # Atom requires an author for every entry; the counts are the portal's, not a reporter's.
+    author_name = "PANDAS Parent Network"
 
     def get_object(self, request, slug):
         return get_object_or_404(School, slug=slug)
@@ -39,7 +42,8 @@ class SchoolAlertsFeed(Feed):
         return f"/alerts/schools/{week['school__slug']}/#week-{week['iso_year']}-{week['iso_week']}"
 
     def item_guid(self, week):
-        return f"{week['school__slug']}-{week['iso_year']}-W{week['iso_week']:02d}"
+        # An Atom id must be an IRI: the week's absolute address on the school page, stable across edits.
+        return settings.SITE_URL + self.item_link(week)
 
     def item_updateddate(self, week):
         monday = datetime.date.fromisocalendar(week["iso_year"], week["iso_week"], 1)

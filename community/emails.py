@@ -4,7 +4,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from portal.emails import absolute_url as absolute
-from portal.emails import build_email
+from portal.emails import build_email, list_id
 
 
 def unfollow_url(user, thread) -> str:
@@ -60,13 +60,16 @@ def reply_notification(user, notifications, *, digest: bool = False) -> EmailMul
         "notifications_url": absolute(reverse("community:notifications")),
         "site_name": "PANDAS Parent Network",
     }
-    headers = {}
+    # RFC 2369/2919: a list-like message says which list it is and how to stop it. For one thread the
+    # link unfollows it (RFC 8058 one-click: mail clients may POST to it); otherwise it leads to the
+    # email settings, where replies and digests are turned off.
+    headers = {
+        "List-Id": list_id("digest.community" if digest else "replies.community"),
+        "List-Unsubscribe": f"<{context['settings_url']}>",
+    }
     if len(groups) == 1:
-        # RFC 8058: mail clients may offer a one-click "unsubscribe" that POSTs to this link.
-        headers = {
-            "List-Unsubscribe": f"<{groups[0]['unfollow_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
+        headers["List-Unsubscribe"] = f"<{groups[0]['unfollow_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return build_email(
         to=user.email,
         subject=f"[PANDAS Parent Network] {subject}",

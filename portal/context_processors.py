@@ -8,7 +8,15 @@ def site(request):
         "site_url": settings.SITE_URL,
         "crisis_resources": crisis_resources,
         "crisis_directory_url": settings.CRISIS_DIRECTORY_URL,
+        "canonical_url": canonical_url(request),
     }
+
+
+def canonical_url(request) -> str:
+    """The page's address without its query, except the page number of a list (a view may set its own)."""
+    page = request.GET.get("page", "")
+    query = f"?page={page}" if page.isdigit() and page not in ("0", "1") else ""
+    return settings.SITE_URL + request.path + query
 
 
 def crisis_resources() -> list[dict]:

@@ -18,8 +18,13 @@ reaches about a third of the floor. This path is cheaper:
   admin write (a redirect after POST) starts a new generation too.
 The stored response keeps the headers the inner middleware set (CSP, X-Frame-Options...); the
 outer SecurityMiddleware adds its own on every hit.
+
+GZipMiddleware sits inside this one, so a page is stored as it was sent: compressed for a browser
+that accepts gzip, and a hit costs no compression. A client that does not accept gzip and meets a
+compressed page gets it decompressed (rare: every browser accepts gzip).
 """
 
+import gzip
 import hashlib
 import uuid
 from functools import wraps
@@ -28,6 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.urls import reverse
 
 GENERATION_KEY = "pagecache:generation"
@@ -115,7 +121,7 @@ class PageCacheMiddleware:
             found = cache.get_many([key, GENERATION_KEY])
             entry, generation = found.get(key), found.get(GENERATION_KEY)
             if entry and generation and entry[0] == generation:
-                return self._rebuild(entry)
+                return self._rebuild(entry, request)
 
         response = self.get_response(request)
 
@@ -143,8 +149,13 @@ class PageCacheMiddleware:
         return (generation, response.status_code, list(response.items()), response.content)
 
     @staticmethod
-    def _rebuild(entry: tuple) -> HttpResponse:
+    def _rebuild(entry: tuple, request) -> HttpResponse:
         _, status, headers, content = entry
+        compressed = any(name.lower() == "content-encoding" and value == "gzip" for name, value in headers)
+        if compressed and not re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+            content = gzip.decompress(content)
+            headers = [(n, v) for n, v in headers if n.lower() not in ("content-encoding", "content-length")]
+            headers.append(("Content-Length", str(len(content))))
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value

@@ -61,6 +61,12 @@ MIDDLEWARE = [
     "portal.middleware.PermissionsPolicyMiddleware",
     # Before everything that reads the session or cookies: a cached anonymous page skips them.
     "portal.pagecache.PageCacheMiddleware",
+    # Inside the page cache, so anonymous pages are stored compressed; after WhiteNoise, which serves
+    # its own precompressed files. BREACH: every HTML response is compressed, also those with a CSRF
+    # token that reflect input (search, forms with errors): Django masks the token anew in every
+    # response and this middleware pads each body with random bytes ("Heal the Breach"), so the
+    # compressed length does not leak the token. Anonymous pages carry no token at all.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
             ],
+            "builtins": ["portal.templatetags.portal_tags"],
         },
     },
 ]

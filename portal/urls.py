@@ -26,6 +26,8 @@ urlpatterns = [
     path("privacy/", static_page("pages/privacy.html"), name="privacy"),
     path("community-rules/", moderation_views.community_rules, name="community_rules"),
     path("help/", static_page("pages/help_now.html"), name="help_now"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page links to.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "robots.txt",

@@ -1,5 +1,6 @@
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -14,6 +15,12 @@ from portal.search import clean_query
 def home(request):
     sections = [section for home_section in app_hooks("sections", "home_section") if (section := home_section(request))]
     return render(request, "portal/home.html", {"sections": sections})
+
+
+@require_safe
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever a page links to: send them to the static file."""
+    return redirect(static("favicon.ico"))
 
 
 @never_cache

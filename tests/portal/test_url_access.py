@@ -145,6 +145,7 @@ TABLE = {
     "help_now": read_only(200),
     "sitemap": read_only(200),
     "robots": read_only(200),
+    "favicon": read_only(REDIRECT),
     # articles
     "articles:list": read_only(200),
     "articles:feed": read_only(200),
