@@ -76,7 +76,7 @@ def _author_histories(author_ids: set[int]) -> dict[int, AuthorHistory]:
 def _reports_awaiting_review() -> list[QueueItem]:
     return [
         QueueItem(kind="report", waiting_since=report.created_at, report=report)
-        for report in ExposureReport.objects.awaiting_review().select_related("school")[:QUEUE_SIZE]
+        for report in ExposureReport.objects.awaiting_review().select_related("school", "reporter")[:QUEUE_SIZE]
     ]
 
 

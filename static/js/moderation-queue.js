@@ -40,6 +40,9 @@
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     if (target.matches("input, textarea, select") || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (["j", "k", "a", "h"].indexOf(event.key) === -1) { return; }
+    // The key is a command here: it must not also be typed (e.g. into the reason field "h" focuses).
+    event.preventDefault();
     if (event.key === "j") { focusItem(current + 1); }
     else if (event.key === "k") { focusItem(current - 1); }
     else if ((event.key === "a" || event.key === "h") && items[current]) {

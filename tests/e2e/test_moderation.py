@@ -89,3 +89,15 @@ def test_the_queue_works_from_the_keyboard_without_a_reload(moderator_page):
     moderator_page.get_by_text("Approved: the post is visible.").wait_for()
     assert moderator_page.evaluate("window.noReload") is True  # the same page: no reload happened
     assert not Flag.objects.open().exists()
+
+
+def test_pressing_h_asks_for_a_reason_without_typing_the_h_into_it(moderator_page):
+    post = community.replies(community.thread(title="Reason thread"), 1)[0]
+    services.flag_post(flagger=UserFactory(), post=post, reason=Flag.Reason.SPAM)
+    moderator_page.goto("/moderation/")
+    moderator_page.keyboard.press("j")
+    moderator_page.keyboard.press("h")
+    reason = moderator_page.locator(".queue-item").first.get_by_label("Reason (the member reads it)")
+    assert reason.evaluate("field => field === document.activeElement")
+    assert reason.input_value() == ""
+    assert moderator_page.get_by_text("Type a reason, then press Enter on Hide.").is_visible()

@@ -69,3 +69,13 @@ def test_refusing_tells_the_member_and_their_reports_keep_waiting(client, school
     assert contact.status == SchoolContact.Status.REVOKED
     (told,) = mail.outbox
     assert "you are not a verified contact" in told.subject and "a moderator checks each one" in told.body
+
+
+def test_an_exposure_report_in_the_queue_names_its_reporter_to_moderators(client):
+    from tests.alerts.factories import ExposureReportFactory
+
+    report = ExposureReportFactory(reporter=UserFactory(display_name="Careful Reporter"))
+    client.force_login(ModeratorFactory())
+    html = client.get(reverse("moderation:queue")).content.decode()
+    assert f"Exposure report: {report.school.name}" in html
+    assert "Reported by Careful Reporter" in html.split('data-testid="reporter"')[1].split("</p>")[0]

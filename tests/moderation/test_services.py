@@ -126,3 +126,11 @@ def test_every_decision_is_refused_to_non_moderators(post, decide):
     post.refresh_from_db()
     assert post.is_visible and not Suspension.objects.exists()
     assert not ModerationAction.objects.exists()
+
+
+def test_the_suspension_email_gives_the_reason_as_the_moderator_wrote_it(django_capture_on_commit_callbacks):
+    member = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.suspend(moderator=ModeratorFactory(), member=member, days=3, reason="Unkind replies to a new parent.")
+    (email,) = [message for message in mail.outbox if message.to == [member.email]]
+    assert "Why: Unkind replies to a new parent." in email.body and "3 days:" not in email.body
