@@ -125,3 +125,10 @@ def test_a_new_title_with_a_line_break_is_refused(moderator_client):
     use_tool(moderator_client, thread, tool="rename", title="Sudden tics\r\nBcc: someone", reason="")
     thread.refresh_from_db()
     assert thread.title == "Sudden tics"
+
+
+def test_the_move_tools_forum_is_not_marked_optional(moderator_client):
+    thread = community.thread()
+    html = moderator_client.get(reverse("moderation:thread_tools", args=[thread.pk])).content.decode()
+    move = html.split('id="move-heading"')[1].split("</form>")[0]
+    assert "Move to" in move and "(optional)" not in move
