@@ -110,17 +110,21 @@ def delete(*, moderator: User, post: Post, reason: str = "") -> Post:
 
 
 @transaction.atomic
-def warn(*, moderator: User, member: User, reason: str) -> None:
+def warn(*, moderator: User, member: User, reason: str, post: Post | None = None) -> None:
+    """Warn a member. Decided on a flagged `post`, it also closes that post's flags (the queue item)."""
     require_moderator(moderator)
     if not reason.strip():
         raise NotAllowed("Say what the warning is about: the member will read it.")
     entry = record_action(actor=moderator, action=Action.MEMBER_WARN, target=member, member=member, reason=reason)
+    if post is not None:
+        _resolve_flags(moderator=moderator, post=post)
     transaction.on_commit(lambda: tasks.tell_member_about_decision.delay(entry.pk))
 
 
 @transaction.atomic
-def suspend(*, moderator: User, member: User, days: int, reason: str) -> Suspension:
-    """The member can read but not post, react, flag or report until the suspension ends by itself."""
+def suspend(*, moderator: User, member: User, days: int, reason: str, post: Post | None = None) -> Suspension:
+    """The member can read but not post, react, flag or report until the suspension ends by itself.
+    Decided on a flagged `post`, it also closes that post's flags (the queue item)."""
     require_moderator(moderator)
     if member.is_moderator:
         raise NotAllowed("Moderators cannot be suspended from the queue; ask an administrator.")
@@ -132,6 +136,8 @@ def suspend(*, moderator: User, member: User, days: int, reason: str) -> Suspens
     entry = record_action(
         actor=moderator, action=Action.MEMBER_SUSPEND, target=member, member=member, reason=f"{days} days: {reason}"
     )
+    if post is not None:
+        _resolve_flags(moderator=moderator, post=post)
     transaction.on_commit(lambda: end_sessions(user=member))
     transaction.on_commit(lambda: tasks.tell_member_about_decision.delay(entry.pk))
     return suspension

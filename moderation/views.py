@@ -74,15 +74,17 @@ def decide_post(request, post_id):
             services.delete(moderator=moderator, post=post, reason=reason)
             message = "Deleted."
         elif decision == "warn":
-            services.warn(moderator=moderator, member=post.author, reason=reason)
+            services.warn(moderator=moderator, member=post.author, reason=reason, post=post)
             message = f"{post.author.display_name} has been warned."
         elif decision == "suspend":
             days = form.cleaned_data["days"]
-            services.suspend(moderator=moderator, member=post.author, days=days, reason=reason)
+            services.suspend(moderator=moderator, member=post.author, days=days, reason=reason, post=post)
             message = f"{post.author.display_name} is suspended for {days} days."
-        else:
+        elif decision == "ban":
             count = services.ban_and_delete_posts(moderator=moderator, member=post.author, reason=reason)
             message = f"{post.author.display_name} is banned and their {count} posts are deleted."
+        else:  # the form allows no other: never fall through to a ban
+            return _answer(request, ok=False, message="Unknown decision.", item=f"post-{post.pk}")
     except NotAllowed as refusal:
         return _answer(request, ok=False, message=str(refusal), item=f"post-{post.pk}")
     return _answer(request, ok=True, message=message, item=f"post-{post.pk}")

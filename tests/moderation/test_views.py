@@ -198,3 +198,12 @@ def test_exposure_reports_wait_in_the_queue_and_an_approval_sends_the_alert(clie
 
     again = client.post(reverse("moderation:decide_report", args=[report.pk]), {"decision": "reject"}, follow=True)
     assert "This report was already" in again.content.decode()
+
+
+@pytest.mark.parametrize("decision", [{"decision": "warn"}, {"decision": "suspend", "days": 3}])
+def test_warning_or_suspending_from_a_flagged_item_takes_it_off_the_queue(client, decision):
+    (post,) = flagged_posts(1)
+    client.force_login(ModeratorFactory())
+    response = client.post(reverse("moderation:decide_post", args=[post.pk]), {**decision, "reason": "Be kind."})
+    assert response.status_code == 302
+    assert not [item for item in client.get(reverse("moderation:queue")).context["items"] if item.post == post]
