@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from alerts.models import Alert, School
+from portal.templatetags.portal_tags import week_of
 
 
 class SchoolAlertsFeed(Feed):
@@ -33,7 +34,8 @@ class SchoolAlertsFeed(Feed):
 
     def item_title(self, week):
         reports = "report" if week["reports"] == 1 else "reports"
-        return f"Week {week['iso_year']}-W{week['iso_week']:02d}: {week['reports']} {reports}"
+        label = week_of(week["iso_year"], week["iso_week"])
+        return f"{label[0].upper()}{label[1:]}: {week['reports']} {reports}"
 
     def item_description(self, week):
         return "Watch for sore throat, fever or rash, and for a child with PANDAS/PANS for sudden behaviour changes."

@@ -47,3 +47,16 @@ def absolute_static(path: str) -> str:
     """The absolute URL of a static file (social previews need one)."""
     url = static(path)
     return url if urlsplit(url).scheme else settings.SITE_URL + url
+
+
+def week_of(iso_year: int, iso_week: int) -> str:
+    """An ISO week as people say it: "week of 23 November 2026" (its Monday), never "2026-W48"."""
+    monday = datetime.date.fromisocalendar(int(iso_year), int(iso_week), 1)
+    return f"week of {monday.day} {monday:%B %Y}"
+
+
+@register.filter(name="week_of")
+def week_of_filter(week) -> str:
+    """`{{ week|week_of }}` for a row with `iso_year` and `iso_week` (a dict or an object)."""
+    get = week.get if isinstance(week, dict) else lambda name: getattr(week, name)
+    return week_of(get("iso_year"), get("iso_week"))

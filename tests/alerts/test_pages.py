@@ -49,11 +49,14 @@ def test_anonymous_alert_pages_set_no_cookie(client, url, moderator):
 def test_public_pages_show_weekly_counts_per_school_only(client, moderator):
     school = SchoolFactory(name="Maplewood Elementary")
     publish_weeks(school, 3, moderator)
-    report = ExposureReportFactory(school=school)  # pending: never public
+    # Pending (never public), and from a Wednesday: its exact date differs from any week's Monday.
+    wednesday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday() + 5)
+    report = ExposureReportFactory(school=school, window_start=wednesday, window_end=wednesday)
     for url in ("/alerts/", f"/alerts/schools/{school.slug}/", f"/alerts/schools/{school.slug}/feed/"):
         html = client.get(url).content.decode()
         assert "Maplewood Elementary" in html
-        assert re.search(r"\d{4}-W\d{2}", html)
+        assert re.search(r"[Ww]eek of \d{1,2} [A-Z][a-z]+ \d{4}", html)  # as people say it, not "2026-W48"
+        assert not re.search(r"\d{4}-W\d{2}", html)
         assert report.window_start.isoformat() not in html
         assert report.window_start.strftime("%-d %B") not in html
         assert "Grade 3" not in html  # the alerts' scope stays in the emails
