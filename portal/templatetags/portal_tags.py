@@ -9,6 +9,7 @@ from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 
 register = template.Library()
 
@@ -60,3 +61,13 @@ def week_of_filter(week) -> str:
     """`{{ week|week_of }}` for a row with `iso_year` and `iso_week` (a dict or an object)."""
     get = week.get if isinstance(week, dict) else lambda name: getattr(week, name)
     return week_of(get("iso_year"), get("iso_week"))
+
+
+@register.filter
+def ago(value) -> str:
+    """How long ago, in words: "just now" under a minute (never "0 minutes ago"), else "3 hours ago"."""
+    if not value:
+        return ""
+    if timezone.now() - value < datetime.timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(value)} ago"
