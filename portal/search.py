@@ -6,6 +6,7 @@ mark matches with `HEADLINE_START`/`HEADLINE_STOP` and pass the result through `
 which escapes everything and only then turns the markers into `<mark>`.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
@@ -31,9 +32,20 @@ class SearchSection:
     results: list[SearchResult] = field(default_factory=list)
 
 
+# Markdown's marks in a snippet of stored text: links keep their words, emphasis, code, quote and
+# heading marks go. Each pattern is linear (no nested repetition).
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]{0,200})\]\([^)\s]{0,500}\)")
+MARKDOWN_MARKS = re.compile(r"(?m)^[ \t]{0,3}(?:>[ \t]?)+|^[ \t]{0,3}#{1,6}[ \t]+|\*{1,3}|_{2,3}|`+")
+
+
+def plain_words(text: str) -> str:
+    """A snippet of Markdown as the words a reader sees."""
+    return MARKDOWN_MARKS.sub("", MARKDOWN_LINK.sub(r"\1", text or ""))
+
+
 def safe_snippet(text: str) -> SafeString:
     return mark_safe(  # noqa: S308 — escaped first; only our own markers become tags
-        escape(text or "").replace(HEADLINE_START, "<mark>").replace(HEADLINE_STOP, "</mark>")
+        escape(plain_words(text)).replace(HEADLINE_START, "<mark>").replace(HEADLINE_STOP, "</mark>")
     )
 
 
