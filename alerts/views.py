@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -116,7 +117,15 @@ def _confirmed_page(request, template, subscription, token, *, already, form=Non
         return _invalid_link(request)
     form = form or AddSchoolForm()
     limit_school_choices(form, query=_school_query(request), selected=form["school"].value() or "")
-    context = {"subscription": subscription, "token": token, "already": already, "form": form, "added": added}
+    context = {
+        "subscription": subscription,
+        "token": token,
+        "already": already,
+        "form": form,
+        "added": added,
+        # The same page every email links to: how often, in which language.
+        "manage_url": reverse("alerts:manage", args=[tokens.unsubscribe_token(subscription)]),
+    }
     return render(request, template, context)
 
 

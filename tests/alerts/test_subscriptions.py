@@ -290,3 +290,13 @@ def test_confirmation_mail_retries_451_and_a_550_suppresses(client, mail_server,
     assert [m.recipients for m in mail_server.wait_for(1)] == [["slow@example.net"]]
     assert Subscription.objects.get(email="nobody@example.net").status == Subscription.Status.SUPPRESSED
     assert Subscription.objects.get(email="slow@example.net").confirmation_sent_at is not None
+
+
+def test_the_confirmed_page_links_to_the_settings_page_for_frequency_and_language(client):
+    subscription = SubscriptionFactory(status=Subscription.Status.PENDING, confirmed_at=None)
+    page = client.post(reverse("alerts:confirm", args=[tokens.confirmation_token(subscription)]))
+    html = page.content.decode()
+    manage_url = reverse("alerts:manage", args=[tokens.unsubscribe_token(subscription)])
+    assert page.status_code == 200 and f'href="{manage_url}"' in html
+    settings_page = client.get(manage_url).content.decode()
+    assert 'name="delivery"' in settings_page and 'name="language"' in settings_page
