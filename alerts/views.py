@@ -154,8 +154,11 @@ def unsubscribe(request, token):
     subscription, all_digests = tokens.subscription_for_unsubscribe(token)
     if subscription is None:
         return _invalid_link(request)
-    if request.method == "POST":
-        services.unsubscribe(subscription=subscription, all_digests=all_digests)
+    unsubscribed = subscription.status == Subscription.Status.UNSUBSCRIBED
+    if request.method == "POST" or (unsubscribed and not all_digests):
+        # Reopening the link of a subscription already ended says so, rather than offering the button again.
+        if request.method == "POST":
+            services.unsubscribe(subscription=subscription, all_digests=all_digests)
         return render(request, "alerts/unsubscribed.html", {"subscription": subscription, "all_digests": all_digests})
     return render(
         request, "alerts/unsubscribe.html", {"subscription": subscription, "all_digests": all_digests, "token": token}

@@ -300,3 +300,12 @@ def test_the_confirmed_page_links_to_the_settings_page_for_frequency_and_languag
     assert page.status_code == 200 and f'href="{manage_url}"' in html
     settings_page = client.get(manage_url).content.decode()
     assert 'name="delivery"' in settings_page and 'name="language"' in settings_page
+
+
+def test_reopening_an_unsubscribe_link_says_it_is_done_instead_of_offering_the_button_again(client):
+    subscription = SubscriptionFactory()
+    url = reverse("alerts:unsubscribe", args=[tokens.unsubscribe_token(subscription)])
+    assert b"<button" in client.get(url).content.split(b"<main")[1]
+    client.post(url)
+    again = client.get(url).content.decode()
+    assert "You are unsubscribed" in again and '<button type="submit">Unsubscribe</button>' not in again
