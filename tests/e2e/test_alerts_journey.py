@@ -117,7 +117,9 @@ def test_subscribe_form_errors_keep_input_and_are_accessible(page):
     page.goto("/alerts/subscribe/")
     page.get_by_label("Email address").fill("not an address")
     page.get_by_role("button", name="Subscribe", exact=True).click()
-    assert page.get_by_text("Enter a valid email address.").is_visible()
+    # Once beside the field, once in the error summary as a link to it.
+    assert page.locator("p.error", has_text="Enter a valid email address.").is_visible()
+    assert page.get_by_test_id("error-summary").get_by_role("link", name="Enter a valid email address.").is_visible()
     assert page.get_by_label("Email address").input_value() == "not an address"
     assert_accessible(page)
 
@@ -131,6 +133,9 @@ def test_report_form_refusal_is_accessible_and_keeps_the_note(page):
     page.get_by_label("Last day of exposure").fill("2020-02-01")
     page.get_by_label("Note to moderators").fill("from the class newsletter")
     page.get_by_role("button", name="Send the report").click()
-    assert page.get_by_text("An exposure window is at most 14 days.").is_visible()
+    # Once beside the field, once in the error summary as a link to it.
+    assert page.locator("p.error", has_text="An exposure window is at most 14 days.").is_visible()
+    summary = page.get_by_test_id("error-summary")
+    assert summary.get_by_role("link", name="An exposure window is at most 14 days.").is_visible()
     assert page.get_by_label("Note to moderators").input_value() == "from the class newsletter"
     assert_accessible(page)

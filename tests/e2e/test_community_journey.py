@@ -145,7 +145,7 @@ def test_story_form_and_outcomes_pages_are_accessible(page):
     log_in(page, email="storyteller@example.org", next_url="/community/stories/new/")
     assert_accessible(page)
     page.get_by_role("button", name="Share story").click()  # empty: errors, accessible too
-    page.get_by_text("Please choose the treatment this story is about.").wait_for()
+    page.locator("p.error", has_text="Please choose the treatment this story is about.").wait_for()
     assert_accessible(page)
     page.get_by_label("A title for your story").fill("Antibiotics for our daughter")
     page.get_by_label("Treatment", exact=True).select_option("antibiotics")

@@ -61,7 +61,10 @@ def test_a_wrong_password_says_so_and_keeps_the_email(page):
 def test_a_taken_display_name_says_so_and_keeps_the_input(page, mail_server):
     UserFactory(display_name="Willow Lantern")
     fill_signup(page, email="second@example.org", display_name="willow lantern")
-    assert page.get_by_text("That display name is taken. Please choose another.").is_visible()
+    # Once beside the field, once in the error summary as a link to it.
+    assert page.locator("p.error", has_text="That display name is taken. Please choose another.").is_visible()
+    summary = page.get_by_test_id("error-summary")
+    assert summary.get_by_role("link", name="That display name is taken. Please choose another.").is_visible()
     assert page.get_by_label("Email").input_value() == "second@example.org"
     assert page.get_by_label("Display name").input_value() == "willow lantern"
     assert_accessible(page)
