@@ -4,9 +4,13 @@ Forums themselves come from a data migration (they exist in production too). The
 written by the demo parent account, so it is only added when `--demo-users` created one.
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from accounts.models import User
 from community import services
-from community.models import Forum, Story, Thread
+from community.models import Forum, Post, Story, Thread
 from moderation import policy
 
 DEMO_AUTHOR = "parent@example.org"
@@ -44,6 +48,7 @@ def seed(*, stdout) -> None:
 
 def _seed_threads_and_stories(author) -> int:
     created = 0
+    started = timezone.now()
     for slug, title, body in THREADS:
         if not Thread.objects.filter(title=title).exists():
             services.create_thread(author=author, forum=Forum.objects.get(slug=slug), title=title, body=body)
@@ -53,7 +58,7 @@ def _seed_threads_and_stories(author) -> int:
             services.create_story(
                 author=author,
                 title=f"Our {treatment.label} experience ({number})",
-                narrative="A demo story: the first weeks were hard, then things slowly improved.",
+                narrative="A demo story: how the weeks went for us, and what we would tell another family.",
                 treatment=treatment,
                 age_band=age,
                 regimen=regimen,
@@ -65,4 +70,15 @@ def _seed_threads_and_stories(author) -> int:
                 insurance=insurance,
             )
             created += 1
+    _backdate(author, since=started)
     return created
+
+
+def _backdate(author, *, since) -> None:
+    """Spread the demo content over the past weeks. Written a moment ago, it would also count against
+    the demo parent's posting limits, and their first "Start a thread" would be refused."""
+    for days, thread in enumerate(Thread.objects.filter(author=author, created_at__gte=since).order_by("id"), 1):
+        when = timezone.now() - timedelta(days=3 * days)
+        Post.objects.filter(thread=thread).update(created_at=when)
+        Thread.objects.filter(pk=thread.pk).update(created_at=when, last_activity_at=when)
+        Story.objects.filter(post__thread=thread).update(created_at=when)

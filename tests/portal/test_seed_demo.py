@@ -49,3 +49,17 @@ def test_demo_content_is_published_under_the_real_posting_policy(settings):
     call_command("seed_demo", "--demo-users", stdout=io.StringIO())
     assert Post.objects.count() >= 9
     assert not Post.objects.exclude(visibility=Post.Visibility.VISIBLE).exists()
+
+
+def test_the_demo_parent_can_start_a_thread_right_after_seeding(settings):
+    # The seeded threads must not count against the demo parent's posting limits.
+    from community import services
+    from community.models import Forum
+    from portal import settings as portal_settings
+
+    settings.DEBUG = True
+    settings.MODERATION_RATE_LIMITS = portal_settings.MODERATION_RATE_LIMITS
+    call_command("seed_demo", "--demo-users", stdout=io.StringIO())
+    parent = User.objects.get(email="parent@example.org")
+    forum = Forum.objects.get(slug="newly-diagnosed")
+    services.create_thread(author=parent, forum=forum, title="My first real question", body="Where do we start?")
