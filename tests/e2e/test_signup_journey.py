@@ -44,10 +44,11 @@ def test_a_parent_signs_up_confirms_by_email_and_logs_in(page, mail_server):
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()
 
-    assert "/accounts/login/" in page.url
-    assert_accessible(page)
-    log_in(page, email="new.parent@example.org", password=PASSWORD)
+    # Confirmed in the browser that signed up: logged in at once, no second login.
+    page.get_by_test_id("display-name").wait_for()
+    assert "/accounts/login/" not in page.url
     assert page.get_by_test_id("display-name").inner_text() == "Willow Lantern"
+    assert_accessible(page)
     assert "new.parent@example.org" not in page.content()
 
 
