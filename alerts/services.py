@@ -1,6 +1,6 @@
 """Every write of the alerts app: subscriptions, contacts, reports, alerts and their delivery.
 
-Delivery follows shared/reference/alerts.md: an approval writes the Alert (the outbox row) in its
+Delivery: an approval writes the Alert (the outbox row) in its
 transaction; on commit the fan-out is published with a bounded wait; `plan_alert` creates one
 Delivery per (alert, subscription); `send_deliveries` claims rows one by one with SKIP LOCKED and
 commits each outcome; a beat sweeper publishes whatever a lost task or a broker outage left behind.

@@ -33,7 +33,7 @@ UNFOLLOW_SALT = "community.unfollow"
 
 def email_delay_seconds() -> int:
     """A burst of replies within this many seconds makes one email (a short debounce, not a long ETA)."""
-    return getattr(settings, "COMMUNITY_EMAIL_DELAY_SECONDS", 60)
+    return settings.COMMUNITY_EMAIL_DELAY_SECONDS
 
 
 class ThreadClosed(NotAllowed):
@@ -507,7 +507,7 @@ def members_due_a_digest() -> list[int]:
     )
 
 
-def sweep_stale_notifications(*, older_than: timedelta = timedelta(minutes=30)) -> list[int]:
+def members_with_stale_notifications(*, older_than: timedelta = timedelta(minutes=30)) -> list[int]:
     """Members whose each-reply email should have gone out already (a lost task): send again."""
     cutoff = timezone.now() - older_than
     return list(

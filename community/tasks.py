@@ -42,7 +42,7 @@ def send_story_reminders() -> int:
 @shared_task
 def sweep_notification_emails() -> int:
     """Beat: re-send what a lost task dropped (sending twice is harmless: the service checks)."""
-    user_ids = services.sweep_stale_notifications()
+    user_ids = services.members_with_stale_notifications()
     for user_id in user_ids:
         send_reply_notifications.delay(user_id)
     return len(user_ids)

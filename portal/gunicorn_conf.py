@@ -1,7 +1,7 @@
 """gunicorn settings for production (`gunicorn -c portal/gunicorn_conf.py portal.wsgi`).
 
-Sync workers: page rendering is CPU-bound, and on this stack threads measured slower
-(shared/reference/performance-and-faults.md). Size from 2 x cores + 1, then measure.
+Sync workers: page rendering is CPU-bound, and on this stack threads measured slower than
+processes. Size from 2 x cores + 1, then measure (`make bench`).
 """
 
 import multiprocessing

@@ -1,7 +1,7 @@
 """A lean cache of whole anonymous pages, in Redis, made stale at once by writes to public content.
 
-Measured on our machines (shared/reference/performance-and-faults.md), Django's `cache_page`
-reaches about a third of the floor. This path is cheaper:
+Measured on our machines, Django's `cache_page` reached only about a third of the throughput of the
+framework's floor (the fastest response Django itself gives). This path is cheaper:
 - it sits right after WhiteNoise, so a hit skips sessions, CSRF, authentication and the view;
 - a hit is ONE cache round trip: `get_many` of the stored page and the current generation; a HEAD
   (uptime monitors) is answered from the stored GET;

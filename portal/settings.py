@@ -138,7 +138,8 @@ PAGE_CACHE_ENABLED = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery ---------------------------------------------------------------------------------
-# See shared/reference/alerts.md: late acks, one task prefetched, no results kept.
+# Late acks (a task lost with its worker runs again), one task prefetched (a slow batch does not
+# hold others back), no results kept (nobody reads them): every send is recorded in the database.
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL) or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL and not env.str("CELERY_BROKER_URL", default="")
@@ -237,6 +238,8 @@ ACTION_LIMITS = {
     "login_failed_account": [(50, 3600)],
 }
 MODERATION_AUTO_HIDE_FLAGS = 3
+# A burst of replies within this many seconds makes one notification email (a debounce, not a long ETA).
+COMMUNITY_EMAIL_DELAY_SECONDS = env.int("COMMUNITY_EMAIL_DELAY_SECONDS", default=60)
 
 # --- Crisis help ------------------------------------------------------------------------------
 
@@ -295,7 +298,8 @@ STORAGES = {
 }
 
 # --- Security -------------------------------------------------------------------------------
-# Headers at the level of an HTTP Observatory A+ (shared/reference/performance-and-faults.md).
+# Headers at the level of an HTTP Observatory A+: HSTS, nosniff, a strict referrer policy, a
+# self-only CSP and a Permissions-Policy.
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -1,5 +1,5 @@
-"""Redis down while reading or logging in: pages are served uncached, no 5xx
-(shared/reference/performance-and-faults.md)."""
+"""Redis down while reading or logging in: pages are served uncached, never a 5xx (the cache
+ignores connection errors, and rate limits lapse rather than lock everyone out)."""
 
 import pytest
 from django.urls import reverse
