@@ -217,6 +217,20 @@ def delete_post(*, actor: User, post: Post, reason: str = "") -> Post:
 
 @changes_public_pages
 @transaction.atomic
+def delete_all_posts(*, moderator: User, member: User, reason: str) -> int:
+    """Every post of `member` becomes a tombstone at once (a ban for spam); their threads are
+    recounted, so a thread whose opening post goes stops being public. Returns how many went."""
+    require_moderator(moderator)
+    posts = Post.objects.filter(author=member).exclude(visibility=Post.Visibility.DELETED)
+    thread_ids = set(posts.values_list("thread_id", flat=True))
+    deleted = posts.update(visibility=Post.Visibility.DELETED, hidden_reason=reason)
+    for thread in Thread.objects.filter(pk__in=thread_ids):
+        refresh_thread(thread)
+    return deleted
+
+
+@changes_public_pages
+@transaction.atomic
 def hide_post(*, moderator: User | None, post: Post, reason: str) -> Post:
     """Hide a post with a reason. `moderator` None means the system did it (e.g. flags)."""
     if moderator is not None:

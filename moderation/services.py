@@ -16,7 +16,7 @@ from accounts.roles import Role
 from accounts.services import end_sessions
 from community import services as community_services
 from community.access import require_moderator
-from community.models import Post, Thread
+from community.models import Post
 from community.permissions import NotAllowed
 from moderation import emails, tasks
 from moderation.audit import record_action
@@ -150,11 +150,7 @@ def ban_and_delete_posts(*, moderator: User, member: User, reason: str) -> int:
     require_moderator(moderator)
     if member.is_moderator:
         raise NotAllowed("Moderators cannot be banned from the queue; ask an administrator.")
-    posts = Post.objects.filter(author=member).exclude(visibility=Post.Visibility.DELETED)
-    thread_ids = set(posts.values_list("thread_id", flat=True))
-    deleted = posts.update(visibility=Post.Visibility.DELETED, hidden_reason="Removed as spam.")
-    for thread in Thread.objects.filter(pk__in=thread_ids):
-        community_services.refresh_thread(thread)
+    deleted = community_services.delete_all_posts(moderator=moderator, member=member, reason="Removed as spam.")
     Flag.objects.open().filter(post__author=member).update(resolved_at=timezone.now(), resolved_by=moderator)
     Suspension.objects.create(member=member, reason=reason.strip() or "Spam.", ends_at=None, created_by=moderator)
     record_action(

@@ -236,3 +236,15 @@ def test_a_thread_that_stopped_being_public_leaves_the_members_notifications_pag
     assert "Lily" in client.get(reverse("community:notifications")).content.decode()
     services.hide_post(moderator=None, post=thread.posts.get(is_opening=True), reason="identifies a child")
     assert "Lily" not in client.get(reverse("community:notifications")).content.decode()
+
+
+def test_banning_a_spammer_takes_their_threads_titles_out_of_public_view(client):
+    from moderation.services import ban_and_delete_posts
+
+    spammer = UserFactory()
+    thread = factories.thread(author=spammer, title="Guaranteed cure at Maplewood, buy now")
+    ban_and_delete_posts(moderator=ModeratorFactory(), member=spammer, reason="Selling a cure")
+    thread.refresh_from_db()
+    assert not thread.opening_visible
+    assert client.get(thread.get_absolute_url()).status_code == 404
+    assert "maplewood" not in public_pages(thread)["forum"]
