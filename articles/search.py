@@ -4,10 +4,10 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Func, Q, TextField, Value
+from django.db.models import F, Q
 
 from articles.models import Article
-from portal.search import HEADLINE_OPTIONS, HEADLINE_START, HEADLINE_STOP, SearchResult, SearchSection, safe_snippet
+from portal.search import HEADLINE_START, HEADLINE_STOP, SearchResult, SearchSection, headline, safe_snippet
 
 MAX_RESULTS = 20
 MAX_CLOSEST = 5
@@ -18,14 +18,6 @@ PUBLISHED_VECTORS = (
 )
 CONFIG = "english"
 SNIPPET_CHARS = 240
-
-
-class Headline(Func):
-    """ts_headline(config, document, query, options) — Django's SearchHeadline takes no options string."""
-
-    function = "ts_headline"
-    template = "%(function)s('english'::regconfig, %(expressions)s)"
-    output_field = TextField()
 
 
 def search(query: str, *, user) -> SearchSection:
@@ -63,7 +55,7 @@ def _ranked(ts_query: SearchQuery) -> list[Article]:
         .select_related("category")
         .annotate(
             rank=SearchRank(F("search_vector"), ts_query),
-            snippet=Headline(F("body_text"), ts_query, Value(HEADLINE_OPTIONS)),
+            snippet=headline("body_text", ts_query),
         )
         .only("title", "slug", "reading_minutes", "category__name")
         .order_by("-rank", "-published_at")[:MAX_RESULTS]

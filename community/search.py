@@ -3,23 +3,16 @@ highlighted. Only visible posts, in forums the searcher may read."""
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Func, TextField, Value
+from django.db.models import F
 
 from community import access
 from community.models import Post
-from portal.search import HEADLINE_OPTIONS, SearchResult, SearchSection, safe_snippet
+from portal.search import SearchResult, SearchSection, headline, safe_snippet
 
 MAX_RESULTS = 20
 # A common word ("ivig", "school") can match a third of all posts; ranking them all took ~100-300 ms
 # over 100,000 posts. Ranking the newest matches keeps search fast and favours current threads.
 CANDIDATES = 1000
-
-
-class Headline(Func):
-    """ts_headline(config, text, query, options): the stored body with matches marked (not escaped)."""
-
-    function = "ts_headline"
-    output_field = TextField()
 
 
 def _best_matches(readable, query: str) -> list[Post]:
@@ -36,7 +29,7 @@ def _best_matches(readable, query: str) -> list[Post]:
     found = (
         Post.objects.filter(pk__in=best)
         .select_related("thread__forum", "author")
-        .annotate(headline=Headline(Value("english"), F("body"), ts_query, Value(HEADLINE_OPTIONS)))
+        .annotate(headline=headline("body", ts_query))
     )
     return sorted(found, key=lambda post: best.index(post.pk))
 

@@ -9,13 +9,13 @@ which escapes everything and only then turns the markers into `<mark>`.
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 MAX_QUERY_LENGTH = 200
 HEADLINE_START = "\x02"
 HEADLINE_STOP = "\x03"
-HEADLINE_OPTIONS = f"StartSel={HEADLINE_START}, StopSel={HEADLINE_STOP}, MaxWords=35, MinWords=15, MaxFragments=2"
 
 
 @dataclass
@@ -41,6 +41,21 @@ MARKDOWN_MARKS = re.compile(r"(?m)^[ \t]{0,3}(?:>[ \t]?)+|^[ \t]{0,3}#{1,6}[ \t]
 def plain_words(text: str) -> str:
     """A snippet of Markdown as the words a reader sees."""
     return MARKDOWN_MARKS.sub("", MARKDOWN_LINK.sub(r"\1", text or ""))
+
+
+def headline(field: str, query: SearchQuery) -> SearchHeadline:
+    """The stored text around the matches of `query` (PostgreSQL's ts_headline), matches marked with
+    HEADLINE_START/STOP; the result is unescaped until `safe_snippet`."""
+    return SearchHeadline(
+        field,
+        query,
+        config="english",
+        start_sel=HEADLINE_START,
+        stop_sel=HEADLINE_STOP,
+        max_words=35,
+        min_words=15,
+        max_fragments=2,
+    )
 
 
 def safe_snippet(text: str) -> SafeString:
