@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import ngettext
 
 from alerts.models import Alert, School
 from portal.templatetags.portal_tags import week_of
@@ -33,7 +34,7 @@ class SchoolAlertsFeed(Feed):
         return list(Alert.objects.filter(school=school).weekly_counts()[:20])
 
     def item_title(self, week):
-        reports = "report" if week["reports"] == 1 else "reports"
+        reports = ngettext("report", "reports", week["reports"])
         label = week_of(week["iso_year"], week["iso_week"])
         return f"{label[0].upper()}{label[1:]}: {week['reports']} {reports}"
 

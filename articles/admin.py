@@ -9,6 +9,7 @@ from django.db.models import Case, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import ngettext
 
 from articles import services
 from articles.diffs import content_diffs
@@ -188,7 +189,7 @@ class ArticleAdmin(admin.ModelAdmin):
             except services.PublishingError as error:
                 self.message_user(request, f"“{article.title}” was not {verb}: {error}", messages.ERROR)
         if done:
-            self.message_user(request, f"{done} article{'s' if done != 1 else ''} {verb}.", messages.SUCCESS)
+            self.message_user(request, f"{done} {ngettext('article', 'articles', done)} {verb}.", messages.SUCCESS)
 
     @admin.action(description="Submit for medical review", permissions=["change"])
     def submit_for_review(self, request, queryset):

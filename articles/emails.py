@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.mail import get_connection
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from portal.emails import absolute_url, build_email
 
@@ -39,7 +40,7 @@ def send_review_due(*, editors, articles, today: date) -> int:
         }
         for article in articles
     ]
-    subject = f"[PANDAS Parent Network] {len(rows)} article review{'s' if len(rows) != 1 else ''} due"
+    subject = f"[PANDAS Parent Network] {len(rows)} {ngettext('article review', 'article reviews', len(rows))} due"
     messages = [
         build_email(
             to=editor.email,

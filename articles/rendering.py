@@ -12,6 +12,7 @@ from html import unescape
 
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -123,8 +124,12 @@ def markdown_problems(markdown: str, *, reference_positions: set[int] | None = N
             listed = ", ".join(f"[{number}]" for number in missing)
             count = len(reference_positions)
             problems.append(
-                f"The body cites {listed}, but there {'is' if count == 1 else 'are'} only {count} "
-                f"reference{'' if count == 1 else 's'}. Add the reference or correct the citation."
+                ngettext(
+                    "The body cites {listed}, but there is only {count} reference.",
+                    "The body cites {listed}, but there are only {count} references.",
+                    count,
+                ).format(listed=listed, count=count)
+                + " Add the reference or correct the citation."
             )
     return problems
 

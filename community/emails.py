@@ -2,6 +2,7 @@
 
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from portal.emails import absolute_url as absolute
 from portal.emails import build_email, list_id
@@ -45,7 +46,7 @@ def reply_notification(user, notifications, *, digest: bool = False) -> EmailMul
     groups = list(threads.values())
     count = len(notifications)
     if digest:
-        subject = f"Your daily digest: {count} new repl{'y' if count == 1 else 'ies'}"
+        subject = f"Your daily digest: {count} new {ngettext('reply', 'replies', count)}"
     elif len(groups) == 1:
         title = groups[0]["thread"].title
         subject = f"{'A new reply' if count == 1 else f'{count} new replies'} in “{title[:80]}”"

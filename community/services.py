@@ -10,6 +10,7 @@ from django.core import signing
 from django.db import connection, transaction
 from django.db.models import F, Q, Value
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from community import access, emails, permissions
@@ -347,7 +348,7 @@ def split_thread(*, moderator: User, thread: Thread, posts: list[Post], title: s
     for changed in (thread, new):
         refresh_thread(changed)
     _index_for_search(Post.objects.get(pk=posts[0].pk))
-    count = f"{len(posts)} repl{'y' if len(posts) == 1 else 'ies'}"
+    count = f"{len(posts)} {ngettext('reply', 'replies', len(posts))}"
     note = f" — {reason}" if reason else ""
     # The titles stay in the audit log (moderators only); the threads' event lines link each other.
     record_action(
