@@ -29,15 +29,22 @@ def post_decision(*, post):
     )
 
 
+MEMBER_DECISION_SUBJECTS = {
+    ModerationAction.Action.MEMBER_SUSPEND: "Your account is suspended for a while",
+    ModerationAction.Action.MEMBER_UNSUSPEND: "Your suspension is lifted",
+}
+
+
 def member_decision(*, entry: ModerationAction, suspension=None):
-    suspended = entry.action == ModerationAction.Action.MEMBER_SUSPEND
+    """A warning, a suspension (with its `suspension`) or the end of one, told to the member."""
     return build_email(
         to=entry.member.email,
-        subject="Your account is suspended for a while" if suspended else "A message from the moderators",
+        subject=MEMBER_DECISION_SUBJECTS.get(entry.action, "A message from the moderators"),
         template="moderation/email/member_decision",
         context={
             "entry": entry,
             "suspension": suspension,
+            "lifted": entry.action == ModerationAction.Action.MEMBER_UNSUSPEND,
             "rules_url": absolute_url(reverse("community_rules")),
         },
     )

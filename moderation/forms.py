@@ -102,3 +102,51 @@ class ThreadToolForm(forms.Form):
         if tool == "split" and not data.get("posts"):
             self.add_error("posts", "Choose at least one reply to split off.")
         return data
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(label="Pseudonym", required=False, max_length=30, strip=True)
+
+
+class WarnForm(forms.Form):
+    reason = forms.CharField(
+        label="Warning (the member reads it)",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the warning is about: the member will read it."},
+    )
+
+
+class SuspendForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label="Suspend for",
+        choices=SUSPENSION_DAYS,
+        coerce=int,
+        initial=3,
+        error_messages={"required": "Choose how long the suspension lasts."},
+    )
+    reason = forms.CharField(
+        label="Why (the member reads it)",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the member is suspended: they will read it."},
+    )
+
+
+class LiftForm(forms.Form):
+    reason = forms.CharField(
+        label="Note to the member", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class BanForm(forms.Form):
+    reason = forms.CharField(
+        label="Why (kept in the audit log)",
+        required=False,
+        max_length=500,
+        help_text="Left empty, the log says “Spam.”",
+    )
+    confirm = forms.BooleanField(
+        label="Yes: delete every post of this member and ban them for good",
+        error_messages={"required": "Tick the box to confirm the ban: it cannot be undone."},
+    )

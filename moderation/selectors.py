@@ -1,11 +1,14 @@
-"""Reads for moderators: the review queue and the audit log, each in a fixed number of queries."""
+"""Reads for moderators: the review queue, the audit log and members, each in a fixed number of queries."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 
+from accounts.models import User
+from accounts.names import skeleton
 from alerts.models import ExposureReport, SchoolContact
 from community.models import Post
 from moderation.models import Flag, ModerationAction, Suspension
@@ -39,13 +42,33 @@ class QueueItem:
         return f"{self.kind}-{subject.pk}"
 
 
-def posts_needing_review():
-    """Held posts and posts with open flags (deleted ones need nothing more)."""
+def posts_waiting():
+    """Held posts and posts with open flags (deleted ones need nothing more): the queue's posts."""
     open_flags = Flag.objects.open().filter(post=OuterRef("pk"))
-    crisis = open_flags.filter(reason=Flag.Reason.CRISIS)
+    return Post.objects.exclude(visibility=Post.Visibility.DELETED).filter(
+        Q(visibility=Post.Visibility.HELD) | Exists(open_flags)
+    )
+
+
+def contact_requests_waiting():
+    """Members asking to be verified as a school's contact: the queue's contact requests."""
+    return SchoolContact.objects.filter(status=SchoolContact.Status.REQUESTED)
+
+
+def waiting_count() -> int:
+    """How many items wait in the queue (the header's number), in one query over the queue's own reads."""
+    parts = [
+        found.order_by().values_list("pk")
+        for found in (posts_waiting(), ExposureReport.objects.awaiting_review(), contact_requests_waiting())
+    ]
+    return parts[0].union(*parts[1:], all=True).count()
+
+
+def posts_needing_review():
+    """The queue's posts with what a moderator reads: crisis first, flags, author, thread."""
+    crisis = Flag.objects.open().filter(post=OuterRef("pk"), reason=Flag.Reason.CRISIS)
     return (
-        Post.objects.exclude(visibility=Post.Visibility.DELETED)
-        .filter(Q(visibility=Post.Visibility.HELD) | Exists(open_flags))
+        posts_waiting()
         .annotate(
             is_crisis=Exists(crisis),
             first_flag_at=Min("flags__created_at", filter=Q(flags__resolved_at__isnull=True)),
@@ -83,7 +106,7 @@ def _reports_awaiting_review() -> list[QueueItem]:
 def _contact_requests() -> list[QueueItem]:
     """Members asking to speak for a school: a verified contact's reports skip review, so a moderator
     compares the requester's address domain with the school's before verifying."""
-    requests = SchoolContact.objects.filter(status=SchoolContact.Status.REQUESTED).select_related("school", "user")
+    requests = contact_requests_waiting().select_related("school", "user")
     items = []
     for contact in requests.order_by("requested_at")[:QUEUE_SIZE]:
         contact.email_domain = contact.user.email.rsplit("@", 1)[-1].lower()
@@ -126,3 +149,85 @@ def audit_log(*, moderator: str = "", action: str = "", member: str = ""):
     if member:
         entries = entries.filter(member__display_name__iexact=member)
     return entries
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+MEMBER_ITEMS = 20  # posts, flags and history entries a member's page lists, newest first
+MEMBERS_FOUND = 50
+
+
+def _count(found, field: str):
+    """The number of rows of `found` whose `field` is the outer member, as a subquery."""
+    rows = found.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows), 0)
+
+
+def members_for_moderators():
+    """Members with their roles and standing: `banned`, and `suspended_until` (the latest end of a
+    running suspension), each read in the same query."""
+    running = Suspension.objects.active().filter(member=OuterRef("pk"))
+    return User.objects.with_roles().annotate(
+        banned=Exists(running.filter(ends_at__isnull=True)),
+        suspended_until=Subquery(running.filter(ends_at__isnull=False).order_by("-ends_at").values("ends_at")[:1]),
+    )
+
+
+def find_members(query: str):
+    """Members whose pseudonym contains `query` (or looks like it, whatever letters it is written in);
+    without a query, the members suspended or banned right now."""
+    found = members_for_moderators()
+    if query:
+        looks_like = Q(display_name_skeleton__contains=shape) if (shape := skeleton(query)) else Q(pk__in=[])
+        found = found.filter(Q(display_name__icontains=query) | looks_like)
+    else:
+        found = found.filter(Exists(Suspension.objects.active().filter(member=OuterRef("pk"))))
+    return found.order_by(Lower("display_name"))[:MEMBERS_FOUND]
+
+
+@dataclass
+class MemberRecord:
+    """What a moderator reads about one member; each list holds the newest MEMBER_ITEMS of its total."""
+
+    member: User
+    posts: list[Post]
+    flags_received: list[Flag]
+    flags_made: list[Flag]
+    history: list[ModerationAction]
+
+
+def member_with_counts(member_id: int) -> User | None:
+    """One member, their standing and how many posts, flags received and made, and moderation
+    entries they have, in one query."""
+    return (
+        members_for_moderators()
+        .annotate(
+            post_count=_count(Post.objects.all(), "author"),
+            flags_received_count=_count(Flag.objects.all(), "post__author"),
+            flags_made_count=_count(Flag.objects.all(), "flagger"),
+            history_count=_count(ModerationAction.objects.all(), "member"),
+        )
+        .filter(pk=member_id)
+        .first()
+    )
+
+
+def member_record(member: User) -> MemberRecord:
+    """The moderators' member page below the member (`member_with_counts`), in four queries whatever
+    the member's history. Held, hidden and deleted posts are included: moderators see them all."""
+    newest = ("-created_at", "-id")
+    return MemberRecord(
+        member=member,
+        posts=list(Post.objects.filter(author=member).select_related("thread").order_by(*newest)[:MEMBER_ITEMS]),
+        flags_received=list(
+            Flag.objects.filter(post__author=member)
+            .select_related("flagger", "post__thread")
+            .order_by(*newest)[:MEMBER_ITEMS]
+        ),
+        flags_made=list(
+            Flag.objects.filter(flagger=member)
+            .select_related("post__thread", "post__author")
+            .order_by(*newest)[:MEMBER_ITEMS]
+        ),
+        history=list(ModerationAction.objects.filter(member=member).select_related("actor")[:MEMBER_ITEMS]),
+    )

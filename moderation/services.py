@@ -18,7 +18,7 @@ from community import services as community_services
 from community.access import require_moderator
 from community.models import Post
 from community.permissions import NotAllowed
-from moderation import emails, tasks
+from moderation import access, emails, tasks
 from moderation.audit import record_action
 from moderation.models import Flag, ModerationAction, Suspension, WatchedWord
 from moderation.policy import is_suspended
@@ -109,10 +109,17 @@ def delete(*, moderator: User, post: Post, reason: str = "") -> Post:
 # --- Members ----------------------------------------------------------------------------------
 
 
+def require_power_over(moderator: User, member: User) -> None:
+    """A moderator acting on a member's account, who may (moderation.access decides)."""
+    require_moderator(moderator)
+    if refusal := access.refusal_to_act_on(moderator, member):
+        raise NotAllowed(refusal)
+
+
 @transaction.atomic
 def warn(*, moderator: User, member: User, reason: str, post: Post | None = None) -> None:
     """Warn a member. Decided on a flagged `post`, it also closes that post's flags (the queue item)."""
-    require_moderator(moderator)
+    require_power_over(moderator, member)
     if not reason.strip():
         raise NotAllowed("Say what the warning is about: the member will read it.")
     entry = record_action(actor=moderator, action=Action.MEMBER_WARN, target=member, member=member, reason=reason)
@@ -125,9 +132,9 @@ def warn(*, moderator: User, member: User, reason: str, post: Post | None = None
 def suspend(*, moderator: User, member: User, days: int, reason: str, post: Post | None = None) -> Suspension:
     """The member can read but not post, react, flag or report until the suspension ends by itself.
     Decided on a flagged `post`, it also closes that post's flags (the queue item)."""
-    require_moderator(moderator)
-    if member.is_moderator:
-        raise NotAllowed("Moderators cannot be suspended from the queue; ask an administrator.")
+    require_power_over(moderator, member)
+    if days < 1:
+        raise NotAllowed("A suspension lasts at least one day.")
     if not reason.strip():
         raise NotAllowed("Say why the member is suspended: they will read it.")
     suspension = Suspension.objects.create(
@@ -147,9 +154,7 @@ def suspend(*, moderator: User, member: User, days: int, reason: str, post: Post
 @transaction.atomic
 def ban_and_delete_posts(*, moderator: User, member: User, reason: str) -> int:
     """For spam: every post of the member disappears in one step and they can never post again."""
-    require_moderator(moderator)
-    if member.is_moderator:
-        raise NotAllowed("Moderators cannot be banned from the queue; ask an administrator.")
+    require_power_over(moderator, member)
     deleted = community_services.delete_all_posts(moderator=moderator, member=member, reason="Removed as spam.")
     Flag.objects.open().filter(post__author=member).update(resolved_at=timezone.now(), resolved_by=moderator)
     Suspension.objects.create(member=member, reason=reason.strip() or "Spam.", ends_at=None, created_by=moderator)
@@ -165,15 +170,18 @@ def ban_and_delete_posts(*, moderator: User, member: User, reason: str) -> int:
 
 
 @transaction.atomic
-def lift_suspension(*, moderator: User, suspension: Suspension, reason: str = "") -> Suspension:
-    require_moderator(moderator)
-    suspension.lifted_at = timezone.now()
-    suspension.save(update_fields=["lifted_at"])
-    record_action(
-        actor=moderator, action=Action.MEMBER_UNSUSPEND, target=suspension.member, member=suspension.member,
-        reason=reason,
-    )  # fmt: skip
-    return suspension
+def lift_suspension(*, moderator: User, member: User, reason: str = "") -> int:
+    """End the member's current suspension (or ban) now; they are told by email. Returns how many
+    suspensions were running (two can overlap: all of them end)."""
+    require_power_over(moderator, member)
+    lifted = Suspension.objects.active().filter(member=member).update(lifted_at=timezone.now())
+    if not lifted:
+        raise NotAllowed(f"{member.display_name} is not suspended.")
+    entry = record_action(
+        actor=moderator, action=Action.MEMBER_UNSUSPEND, target=member, member=member, reason=reason.strip()
+    )
+    transaction.on_commit(lambda: tasks.tell_member_about_decision.delay(entry.pk))
+    return lifted
 
 
 # --- Watched words ----------------------------------------------------------------------------

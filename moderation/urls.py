@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation import views
+from moderation import member_views, views
 
 app_name = "moderation"
 
@@ -17,4 +17,10 @@ urlpatterns = [
     path("watched-words/<int:word_id>/remove/", views.remove_watched_word, name="remove_watched_word"),
     path("flag/<int:post_id>/", views.flag, name="flag"),
     path("threads/<int:thread_id>/", views.thread_tools, name="thread_tools"),
+    path("members/", member_views.members, name="members"),
+    path("members/<int:member_id>/", member_views.member, name="member"),
+    path("members/<int:member_id>/warn/", member_views.warn_member, name="member_warn"),
+    path("members/<int:member_id>/suspend/", member_views.suspend_member, name="member_suspend"),
+    path("members/<int:member_id>/lift/", member_views.lift_suspension, name="member_lift"),
+    path("members/<int:member_id>/ban/", member_views.ban_member, name="member_ban"),
 ]

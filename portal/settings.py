@@ -179,9 +179,10 @@ EMAIL_TIMEOUT = 10
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
 
+# Django's and allauth's backends, each loading the user with their staff roles in one query.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.PasswordBackend",
+    "accounts.backends.AllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -31,9 +31,10 @@ def publish_weeks(school, weeks: int, moderator):
         services.approve_report(report=report, moderator=moderator)
 
 
-# Session and user (2), then the page's own reads.
-AUDIT_QUERIES = 7  # + roles, authenticator (two-factor), count, alerts with delivery counts, their reports
-MY_ALERTS_QUERIES = 5  # + roles, subscriptions, contacts
+# The user with their roles and the header's unread count (2), then the rest.
+# + authenticator (two-factor), the header's queue count, count, alerts with delivery counts, their reports
+AUDIT_QUERIES = 7
+MY_ALERTS_QUERIES = 4  # + subscriptions, contacts
 ANONYMOUS_PAGES = ["/alerts/", "/alerts/schools/{slug}/", "/alerts/schools/{slug}/feed/", "/"]
 
 

@@ -54,9 +54,8 @@ def test_forum_page_costs_the_same_for_a_member(client):
         factories.thread(forum_slug="school", title=f"School thread {n}")
     for n in range(25):
         factories.thread(forum_slug="insurance", title=f"Insurance thread {n}")
-    # user (the session is cached), groups (a moderator also sees threads waiting for review),
-    # unread count, forum, count, threads
-    assert_fixed_queries(client, "/community/school/", "/community/insurance/", expected=6)
+    # user with their roles (the session is cached), unread count, forum, count, threads
+    assert_fixed_queries(client, "/community/school/", "/community/insurance/", expected=5)
 
 
 def test_thread_page_costs_the_same_for_20_and_100_posts(client):
@@ -74,9 +73,9 @@ def test_thread_page_costs_the_same_for_a_member(client):
     factories.replies(small, 19)
     large = factories.thread(title="Large")
     factories.replies(large, 99)
-    # user (the session is cached), groups (moderator?), suspension, thread, count, posts, event lines,
+    # user with their roles (the session is cached), suspension, thread, count, posts, event lines,
     # my reactions, following, unread count, which authors are moderators
-    assert_fixed_queries(client, small.get_absolute_url(), large.get_absolute_url(), expected=11)
+    assert_fixed_queries(client, small.get_absolute_url(), large.get_absolute_url(), expected=10)
 
 
 def test_index_stories_and_outcomes_cost_fixed_queries(client):
@@ -99,8 +98,8 @@ def test_notifications_page_costs_fixed_queries(client, django_capture_on_commit
     factories.replies(thread, 2)
     small = count_queries(client, reverse("community:notifications"))
     factories.replies(thread, 20)
-    # user, groups (moderator?), unread count, count, notifications
-    assert count_queries(client, reverse("community:notifications")) == small == 5
+    # user with their roles, unread count, count, notifications
+    assert count_queries(client, reverse("community:notifications")) == small == 4
 
 
 def test_post_parameter_opens_the_page_the_post_is_on(client):

@@ -78,4 +78,6 @@ def test_an_exposure_report_in_the_queue_names_its_reporter_to_moderators(client
     client.force_login(ModeratorFactory())
     html = client.get(reverse("moderation:queue")).content.decode()
     assert f"Exposure report: {report.school.name}" in html
-    assert "Reported by Careful Reporter" in html.split('data-testid="reporter"')[1].split("</p>")[0]
+    reporter_line = html.split('data-testid="reporter"')[1].split("</p>")[0]
+    member_page = reverse("moderation:member", args=[report.reporter_id])
+    assert f'Reported by <a href="{member_page}">Careful Reporter</a>' in reporter_line

@@ -103,8 +103,9 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
     member, moderator, forum, thread, article, school, subscription = _world()
     thread_url = reverse("community:thread", kwargs={"pk": thread.pk, "slug": thread.slug})
     opening = thread.posts.get(is_opening=True)
+    member_page = reverse("moderation:member", kwargs={"member_id": member.pk})
     return (
-        {"member": member, "moderator": moderator},
+        {"member": member, "moderator": moderator, "editor": article_factories.editor()},
         {
             "home": (None, "get", "/", None),
             "article-list": (None, "get", reverse("articles:list"), None),
@@ -188,6 +189,16 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
                 None,
             ),
             "data-export": ("member", "get", reverse("accounts:export"), None),
+            "home-editor": ("editor", "get", "/", None),
+            "members-search": ("moderator", "get", reverse("moderation:members") + "?q=heron", None),
+            "member-for-moderators": ("moderator", "get", member_page, None),
+            "member-suspend-errors": (
+                "moderator",
+                "post",
+                reverse("moderation:member_suspend", kwargs={"member_id": member.pk}),
+                {"suspend-days": "3", "suspend-reason": ""},
+            ),
+            "member-ban": ("moderator", "get", reverse("moderation:member_ban", kwargs={"member_id": member.pk}), None),
         },
     )
 
@@ -216,6 +227,10 @@ def render_every_page_type() -> dict[str, bytes]:
     assert "<blockquote>" in thread and 'data-testid="thread-event"' in thread and "post-hidden" in thread
     queue = html["moderation-queue"].decode()
     assert "Looks like spam" in queue and "Held for review" in queue and "strep" in queue.lower()
+    assert 'data-testid="moderation-link"' in html["home-moderator"].decode()
+    assert 'data-testid="editorial-link"' in html["home-editor"].decode()
+    member_page = html["member-for-moderators"].decode()
+    assert "Hidden by a moderator" in member_page and "Looks like spam" in member_page
     return html
 
 

@@ -186,6 +186,13 @@ TABLE = {
     "moderation:flag": row(signed_in(200, owner=404), signed_in(200, owner=404)),  # no flagging one's own post
     "moderation:guide": row(MODERATOR_PAGE, MODERATOR_WRONG_METHOD),
     "moderation:crisis_phrases": read_only(200),  # public: the compose pages' script shows help while typing
+    "moderation:members": row(MODERATOR_PAGE, MODERATOR_WRONG_METHOD),
+    "moderation:member": row(MODERATOR_PAGE, MODERATOR_WRONG_METHOD),
+    # A member's actions: an empty form comes back with its errors (and "not suspended" for a lift).
+    "moderation:member_warn": post_only(MODERATOR_PAGE, get=MODERATOR_WRONG_METHOD),
+    "moderation:member_suspend": post_only(MODERATOR_PAGE, get=MODERATOR_WRONG_METHOD),
+    "moderation:member_lift": post_only(MODERATOR_PAGE, get=MODERATOR_WRONG_METHOD),
+    "moderation:member_ban": row(MODERATOR_PAGE, MODERATOR_PAGE),  # GET asks for confirmation
     # alerts
     "alerts:index": read_only(200),
     "alerts:school": read_only(200),
@@ -446,6 +453,10 @@ def url_arguments(world: World) -> dict:
         "moderation:remove_watched_word": {"word_id": world.word.pk},
         "moderation:flag": {"post_id": post},
         "moderation:thread_tools": {"thread_id": thread.pk},
+        **{
+            f"moderation:{name}": {"member_id": world.users[OWNER].pk}
+            for name in ("member", "member_warn", "member_suspend", "member_lift", "member_ban")
+        },
         "articles:detail": {"slug": world.article.slug},
         "articles:reviewer": {"slug": world.reviewer_profile.slug},
         "alerts:confirm": {"token": tokens.confirmation_token(world.subscription)},

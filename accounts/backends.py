@@ -1,0 +1,25 @@
+"""Authentication backends that load each request's user together with their staff roles.
+
+Django asks the backend a session was opened with for the user on every request. Reading the roles
+in that same query means `user.is_moderator` and `user.is_editor` (asked by the header on every page)
+cost no query for a member without a role; a role-holder's two-factor check is still one query.
+"""
+
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth.backends import ModelBackend
+
+from accounts.models import User
+
+
+class _LoadsRoles:
+    def get_user(self, user_id):
+        user = User.objects.with_roles().filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class PasswordBackend(_LoadsRoles, ModelBackend):
+    """Django's email-and-password backend (the admin's login, `Client.force_login`)."""
+
+
+class AllauthBackend(_LoadsRoles, AuthenticationBackend):
+    """allauth's backend (the site's login pages)."""
