@@ -89,7 +89,8 @@ def subscribe(request):
 
 def _render_in(request, language: str | None, template: str, context: dict | None = None, status: int = 200):
     """A subscriber's page in the language they chose; the site's header and footer stay English."""
-    language = language if language in Subscription.Language.values else Subscription.Language.ENGLISH
+    # A plain str: WSGI servers refuse a header value of any other type (a TextChoices member included).
+    language = str(language if language in Subscription.Language.values else Subscription.Language.ENGLISH.value)
     with translation.override(language):
         response = render(request, template, context, status=status)
     response["Content-Language"] = language
