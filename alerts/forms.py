@@ -1,8 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from alerts import services
-from alerts.models import GRADE_CHOICES, Kind, School, Scope, Subscription
+from alerts.models import Grade, Kind, School, Scope, Subscription
 from alerts.querysets import SCHOOL_SEARCH_LIMIT
 
 NEVER_WRITE = "Never write a child's name, initials, age, class teacher, description or photo, nor your own name."
@@ -15,8 +16,10 @@ class SchoolField(forms.ModelChoiceField):
         super().__init__(
             queryset=School.objects.all(),
             to_field_name="slug",
-            empty_label="Choose a school",
-            error_messages={"invalid_choice": "We do not know that school. Search for it and pick it from the list."},
+            empty_label=_("Choose a school"),
+            error_messages={
+                "invalid_choice": _("We do not know that school. Search for it and pick it from the list.")
+            },
             **kwargs,
         )
 
@@ -38,27 +41,39 @@ def limit_school_choices(form: forms.Form, *, query: str, selected: str = "") ->
     return shown
 
 
+GRADE_OR_WHOLE_SCHOOL = [("", _("Any grade (the whole school)")), *Grade.choices]
+GRADE_HELP = _("Optional: you then hear about your child's grade and the whole school.")
+
+
 class SubscribeForm(forms.Form):
     email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     school = SchoolField(label="School")
     role = forms.ChoiceField(label="You are", choices=Subscription.Role.choices)
     grade = forms.ChoiceField(
-        label="Grade",
-        choices=[("", "Any grade (the whole school)"), *GRADE_CHOICES],
+        label=_("Grade"),
+        choices=GRADE_OR_WHOLE_SCHOOL,
         required=False,
-        help_text="Optional: you then hear about your child's grade and the whole school.",
+        help_text=GRADE_HELP,
     )
-    delivery = forms.ChoiceField(label="Send alerts", choices=Subscription.Delivery.choices)
-    language = forms.ChoiceField(label="Language of the emails", choices=Subscription.Language.choices)
+    delivery = forms.ChoiceField(label=_("Send alerts"), choices=Subscription.Delivery.choices)
+    language = forms.ChoiceField(label=_("Language of the emails"), choices=Subscription.Language.choices)
 
 
 class AddSchoolForm(forms.Form):
-    school = SchoolField(label="Another school")
+    school = SchoolField(label=_("Another school"))
 
 
 class PreferencesForm(forms.Form):
-    delivery = forms.ChoiceField(label="Send alerts", choices=Subscription.Delivery.choices)
-    language = forms.ChoiceField(label="Language of the emails", choices=Subscription.Language.choices)
+    """What a subscriber may change without subscribing again: grade, how often, which language."""
+
+    grade = forms.ChoiceField(label=_("Grade"), choices=GRADE_OR_WHOLE_SCHOOL, required=False, help_text=GRADE_HELP)
+    delivery = forms.ChoiceField(label=_("Send alerts"), choices=Subscription.Delivery.choices)
+    language = forms.ChoiceField(label=_("Language of the emails"), choices=Subscription.Language.choices)
+
+    @classmethod
+    def for_subscription(cls, subscription: Subscription, **kwargs) -> "PreferencesForm":
+        initial = {"grade": subscription.grade, "delivery": subscription.delivery, "language": subscription.language}
+        return cls(initial=initial, **kwargs)
 
 
 class ContactRequestForm(forms.Form):
@@ -76,7 +91,7 @@ class ReportForm(forms.Form):
         choices=Scope.choices,
         help_text="Classroom-level reports are possible only where the school has allowed them.",
     )
-    grade = forms.ChoiceField(label="Grade", choices=[("", "—"), *GRADE_CHOICES], required=False)
+    grade = forms.ChoiceField(label="Grade", choices=[("", "—"), *Grade.choices], required=False)
     classroom = forms.CharField(
         label="Classroom",
         max_length=20,

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from alerts.querysets import (
     AlertQuerySet,
@@ -31,8 +32,8 @@ CONSENT_RETENTION = datetime.timedelta(days=30)
 
 class School(models.Model):
     class ReturnRule(models.TextChoices):
-        HOURS_12 = "12h", "12 hours on antibiotics and fever-free"
-        HOURS_24 = "24h", "24 hours on antibiotics and fever-free"
+        HOURS_12 = "12h", _("12 hours on antibiotics and fever-free")
+        HOURS_24 = "24h", _("24 hours on antibiotics and fever-free")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -93,8 +94,8 @@ class Subscription(models.Model):
         OTHER = "other", "Other"
 
     class Delivery(models.TextChoices):
-        IMMEDIATE = "immediate", "Immediately"
-        DIGEST = "digest", "Daily digest"
+        IMMEDIATE = "immediate", _("Immediately")
+        DIGEST = "digest", _("Daily digest")
 
     class Language(models.TextChoices):
         ENGLISH = "en", "English"
@@ -172,22 +173,34 @@ class SchoolContact(models.Model):
 
 
 class Scope(models.TextChoices):
-    SCHOOL = "school", "Whole school"
-    GRADE = "grade", "One grade"
-    CLASSROOM = "classroom", "One classroom"
+    SCHOOL = "school", _("Whole school")
+    GRADE = "grade", _("One grade")
+    CLASSROOM = "classroom", _("One classroom")
 
 
 class Kind(models.TextChoices):
-    STREP_THROAT = "strep", "Confirmed strep throat"
-    SCARLET_FEVER = "scarlet", "Scarlet fever"
-    SUSPECTED = "suspected", "Suspected strep (not confirmed by a test)"
+    STREP_THROAT = "strep", _("Confirmed strep throat")
+    SCARLET_FEVER = "scarlet", _("Scarlet fever")
+    SUSPECTED = "suspected", _("Suspected strep (not confirmed by a test)")
 
 
-GRADE_CHOICES = [
-    ("PK", "Pre-kindergarten"),
-    ("K", "Kindergarten"),
-    *[(str(n), f"Grade {n}") for n in range(1, 13)],
-]
+class Grade(models.TextChoices):
+    """School grades, as a subscriber picks one and an alert names one. Spanish labels: alerts/locale/es."""
+
+    PRE_KINDERGARTEN = "PK", _("Pre-kindergarten")
+    KINDERGARTEN = "K", _("Kindergarten")
+    GRADE_1 = "1", _("Grade 1")
+    GRADE_2 = "2", _("Grade 2")
+    GRADE_3 = "3", _("Grade 3")
+    GRADE_4 = "4", _("Grade 4")
+    GRADE_5 = "5", _("Grade 5")
+    GRADE_6 = "6", _("Grade 6")
+    GRADE_7 = "7", _("Grade 7")
+    GRADE_8 = "8", _("Grade 8")
+    GRADE_9 = "9", _("Grade 9")
+    GRADE_10 = "10", _("Grade 10")
+    GRADE_11 = "11", _("Grade 11")
+    GRADE_12 = "12", _("Grade 12")
 
 
 class ExposureReport(models.Model):
@@ -198,7 +211,7 @@ class ExposureReport(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="reports")
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.SCHOOL)
-    # Grade code (GRADE_CHOICES) or a classroom label such as "Room 12": never a person.
+    # Grade code (Grade) or a classroom label such as "Room 12": never a person.
     scope_label = models.CharField(max_length=20, blank=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     window_start = models.DateField()
@@ -276,10 +289,10 @@ class Alert(models.Model):
     @property
     def scope_text(self) -> str:
         if self.scope == Scope.GRADE:
-            return dict(GRADE_CHOICES).get(self.scope_label, self.scope_label)
+            return str(dict(Grade.choices).get(self.scope_label, self.scope_label))
         if self.scope == Scope.CLASSROOM:
             return self.scope_label
-        return Scope.SCHOOL.label
+        return str(Scope.SCHOOL.label)
 
 
 class SendStatus(models.TextChoices):

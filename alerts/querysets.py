@@ -31,6 +31,17 @@ class SubscriptionQuerySet(models.QuerySet):
     def for_email(self, email: str):
         return self.annotate(email_lower=Lower("email")).filter(email_lower=email.strip().lower())
 
+    def receiving(self):
+        """Pending or confirmed: what an unsubscribe link can still stop."""
+        return self.filter(status__in=["pending", "active"])
+
+    def stopped_by_link(self, subscription, *, all_digests: bool):
+        """What an unsubscribe link stops: its subscription and, for a digest's link, every digest of the address."""
+        targets = Q(pk=subscription.pk)
+        if all_digests:
+            targets |= Q(pk__in=self.model.objects.for_email(subscription.email).digest().values("pk"))
+        return self.receiving().filter(targets)
+
     def immediate(self):
         return self.filter(delivery="immediate")
 

@@ -228,16 +228,14 @@ def add_school(*, subscription: Subscription, school: School, ip: str | None) ->
 
 def unsubscribe(*, subscription: Subscription, all_digests: bool = False) -> None:
     """Idempotent opt-out, applied at once. A suppressed address stays suppressed."""
-    targets = Subscription.objects.filter(pk=subscription.pk)
-    if all_digests:
-        targets = targets | Subscription.objects.for_email(subscription.email).digest()
-    Subscription.objects.filter(
-        pk__in=targets.values("pk"), status__in=[Subscription.Status.PENDING, Subscription.Status.ACTIVE]
-    ).update(status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+    Subscription.objects.stopped_by_link(subscription, all_digests=all_digests).update(
+        status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
+    )
 
 
-def update_preferences(*, subscription: Subscription, delivery: str, language: str) -> None:
-    Subscription.objects.filter(pk=subscription.pk).update(delivery=delivery, language=language)
+def update_preferences(*, subscription: Subscription, delivery: str, language: str, grade: str) -> None:
+    """The subscriber's own choices: how often, which language, and which grade ("" is the whole school)."""
+    Subscription.objects.filter(pk=subscription.pk).update(delivery=delivery, language=language, grade=grade)
 
 
 def suppress(*, subscription_id: int) -> None:

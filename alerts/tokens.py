@@ -45,3 +45,18 @@ def subscription_for_unsubscribe(token: str) -> tuple[Subscription | None, bool]
     except (signing.BadSignature, ValueError, TypeError):
         return None, False
     return Subscription.objects.select_related("school").filter(pk=pk).first(), bool(all_digests)
+
+
+def language_of_link(token: str) -> str | None:
+    """The language of the subscription a link of ours names, even an expired or superseded one.
+
+    Only to word the "this link does not work" page in the subscriber's language: it proves nothing.
+    """
+    try:
+        pk = signing.loads(token, salt=CONFIRM_SALT)[0]
+    except (signing.BadSignature, ValueError, TypeError, IndexError, KeyError):
+        try:
+            pk = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)[0]
+        except (signing.BadSignature, ValueError, TypeError, IndexError, KeyError):
+            return None
+    return Subscription.objects.filter(pk=pk).values_list("language", flat=True).first()

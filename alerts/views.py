@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -73,8 +73,10 @@ def subscribe(request):
         form = SubscribeForm(request.POST)
         if form.is_valid():
             services.subscribe(**form.cleaned_data)
-            # The same answer whether or not the address already follows the school.
-            return redirect("alerts:subscribe_sent")
+            # The same answer whether or not the address already follows the school, in the language chosen.
+            language = form.cleaned_data["language"]
+            sent = reverse("alerts:subscribe_sent")
+            return redirect(sent if language == Subscription.Language.ENGLISH else f"{sent}?lang={language}")
     elif request.method == "POST":
         # "Search schools" without JavaScript: show the matches, keep everything typed.
         form = SubscribeForm(initial=request.POST.dict())
@@ -85,20 +87,33 @@ def subscribe(request):
     return render(request, "alerts/subscribe.html", {"form": form, "school_q": query})
 
 
+def _render_in(request, language: str | None, template: str, context: dict | None = None, status: int = 200):
+    """A subscriber's page in the language they chose; the site's header and footer stay English."""
+    # A plain str: WSGI servers refuse a header value of any other type (a TextChoices member included).
+    language = str(language if language in Subscription.Language.values else Subscription.Language.ENGLISH.value)
+    with translation.override(language):
+        response = render(request, template, context, status=status)
+    response["Content-Language"] = language
+    return response
+
+
 @require_safe
 def subscribe_sent(request):
-    return render(request, "alerts/subscribe_sent.html")
+    days = tokens.CONFIRM_MAX_AGE.days
+    return _render_in(request, request.GET.get("lang"), "alerts/subscribe_sent.html", {"days": days})
 
 
-def _invalid_link(request):
-    return render(request, "alerts/link_invalid.html", status=400)
+def _invalid_link(request, *, token: str = "", subscription: Subscription | None = None):
+    language = subscription.language if subscription else tokens.language_of_link(token)
+    context = {"days": tokens.CONFIRM_MAX_AGE.days}
+    return _render_in(request, language, "alerts/link_invalid.html", context, status=400)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     subscription = tokens.subscription_for_confirmation(token)
     if subscription is None:
-        return _invalid_link(request)
+        return _invalid_link(request, token=token)
     if request.method != "POST":
         # A page with a button: mail scanners that fetch links must not give consent.
         template = (
@@ -114,7 +129,7 @@ def confirm(request, token):
 
 def _confirmed_page(request, template, subscription, token, *, already, form=None, added=None):
     if not subscription.is_active and template == "alerts/confirmed.html":
-        return _invalid_link(request)
+        return _invalid_link(request, subscription=subscription)
     form = form or AddSchoolForm()
     limit_school_choices(form, query=_school_query(request), selected=form["school"].value() or "")
     context = {
@@ -123,17 +138,17 @@ def _confirmed_page(request, template, subscription, token, *, already, form=Non
         "already": already,
         "form": form,
         "added": added,
-        # The same page every email links to: how often, in which language.
+        # The same page every email links to: which grade, how often, in which language.
         "manage_url": reverse("alerts:manage", args=[tokens.unsubscribe_token(subscription)]),
     }
-    return render(request, template, context)
+    return _render_in(request, subscription.language, template, context)
 
 
 @require_POST
 def confirm_add_school(request, token):
     subscription = tokens.subscription_for_confirmation(token)
     if subscription is None or not subscription.is_active:
-        return _invalid_link(request)
+        return _invalid_link(request, token=token, subscription=subscription)
     if "find_school" in request.POST:
         return _confirmed_page(request, "alerts/confirmed.html", subscription, token, already=True)
     form = AddSchoolForm(request.POST)
@@ -153,34 +168,33 @@ def confirm_add_school(request, token):
 def unsubscribe(request, token):
     subscription, all_digests = tokens.subscription_for_unsubscribe(token)
     if subscription is None:
-        return _invalid_link(request)
-    unsubscribed = subscription.status == Subscription.Status.UNSUBSCRIBED
-    if request.method == "POST" or (unsubscribed and not all_digests):
-        # Reopening the link of a subscription already ended says so, rather than offering the button again.
-        if request.method == "POST":
-            services.unsubscribe(subscription=subscription, all_digests=all_digests)
-        return render(request, "alerts/unsubscribed.html", {"subscription": subscription, "all_digests": all_digests})
-    return render(
-        request, "alerts/unsubscribe.html", {"subscription": subscription, "all_digests": all_digests, "token": token}
-    )
+        return _invalid_link(request, token=token)
+    context = {"subscription": subscription, "all_digests": all_digests, "token": token}
+    if request.method == "POST":
+        services.unsubscribe(subscription=subscription, all_digests=all_digests)
+    elif Subscription.objects.stopped_by_link(subscription, all_digests=all_digests).exists():
+        return _render_in(request, subscription.language, "alerts/unsubscribe.html", context)
+    # Reopening a link whose work is done says so, rather than offering the button again.
+    return _render_in(request, subscription.language, "alerts/unsubscribed.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage(request, token):
-    """From the link in every email: change delivery and language, no account needed."""
+    """From the link in every email: change grade, delivery and language, no account needed."""
     subscription, _ = tokens.subscription_for_unsubscribe(token)
     if subscription is None:
-        return _invalid_link(request)
+        return _invalid_link(request, token=token)
     saved = False
-    if request.method == "POST":
+    if request.method == "POST" and subscription.is_active:
         form = PreferencesForm(request.POST)
-        if form.is_valid() and subscription.is_active:
+        if form.is_valid():
             services.update_preferences(subscription=subscription, **form.cleaned_data)
+            subscription.refresh_from_db()  # the page answers in the language just chosen
             saved = True
     else:
-        form = PreferencesForm(initial={"delivery": subscription.delivery, "language": subscription.language})
+        form = PreferencesForm.for_subscription(subscription)
     context = {"subscription": subscription, "form": form, "token": token, "saved": saved}
-    return render(request, "alerts/manage.html", context)
+    return _render_in(request, subscription.language, "alerts/manage.html", context)
 
 
 @login_required
@@ -245,7 +259,10 @@ def contact_request(request):
 @login_required
 @require_safe
 def my_alerts(request):
-    subscriptions = access.own_subscriptions(request.user).for_account_page()
+    subscriptions = [
+        (subscription, PreferencesForm.for_subscription(subscription, auto_id=f"id_%s_{subscription.pk}"))
+        for subscription in access.own_subscriptions(request.user).for_account_page()
+    ]
     contacts = access.own_contacts(request.user).select_related("school")
     return render(request, "alerts/my_alerts.html", {"subscriptions": subscriptions, "contacts": contacts})
 

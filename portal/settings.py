@@ -89,6 +89,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                # LANGUAGE_CODE for <html lang>: the language active while the page renders.
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
@@ -276,8 +278,9 @@ CRISIS_DIRECTORY_URL = "https://findahelpline.com/"
 
 # --- Internationalisation -------------------------------------------------------------------
 
-# Pages are in English. Spanish is offered for alert emails, chosen per subscriber
-# (translation.override at send time), so no LocaleMiddleware: a page never varies by browser.
+# Pages are in English. Spanish is offered to alert subscribers, chosen per subscription: their emails
+# and their pages (confirm, manage, unsubscribe) render under translation.override(subscription.language).
+# No LocaleMiddleware: a page never varies by browser. Catalogs: <app>/locale/es/LC_MESSAGES/django.po.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = "UTC"

@@ -17,7 +17,9 @@
       select.appendChild(new Option(placeholder, ""));
       results.forEach(function (school) { select.appendChild(new Option(school.label, school.value)); });
       if (results.length === 1) { select.value = results[0].value; }
-      if (status) { status.textContent = results.length + (results.length === 1 ? " school found" : " schools found"); }
+      // The words come from the page, in its language ("school found", "escuelas encontradas").
+      var words = picker.getAttribute(results.length === 1 ? "data-found-one" : "data-found-many");
+      if (status) { status.textContent = results.length + " " + words; }
     }
 
     input.addEventListener("input", function () {

@@ -140,7 +140,7 @@ def test_confirmation_page_adds_another_school_already_confirmed(
     link = confirm_link(mail_server.wait_for(1)[0])
     client.post(link)
     response = client.post(link + "add-school/", {"school": "second-school"}, REMOTE_ADDR="203.0.113.9")
-    assert response.status_code == 200 and b"Added: " in response.content
+    assert response.status_code == 200 and "Añadida: ".encode() in response.content  # in the language chosen
     added = Subscription.objects.get(school=other)
     assert (added.email, added.status, added.language, added.confirmed_ip) == (
         "parent@example.net",
@@ -243,9 +243,11 @@ def test_member_manages_subscriptions_of_their_own_address(client):
     client.force_login(member)
     page = client.get(reverse("alerts:my_alerts"))
     assert mine.school.name.encode() in page.content and theirs.school.name.encode() not in page.content
-    client.post(reverse("alerts:my_subscription", args=[mine.pk]), {"delivery": "digest", "language": "es"})
+    client.post(
+        reverse("alerts:my_subscription", args=[mine.pk]), {"grade": "K", "delivery": "digest", "language": "es"}
+    )
     mine.refresh_from_db()
-    assert (mine.delivery, mine.language) == ("digest", "es")
+    assert (mine.grade, mine.delivery, mine.language) == ("K", "digest", "es")
     client.post(reverse("alerts:my_subscription", args=[mine.pk]), {"unsubscribe": "1"})
     mine.refresh_from_db()
     assert mine.status == Subscription.Status.UNSUBSCRIBED
@@ -261,14 +263,15 @@ def test_account_menu_links_to_my_alerts(client):
     assert b'href="/alerts/my/">My alerts</a>' in client.get("/").content
 
 
-def test_manage_link_in_every_alert_changes_delivery_and_language(client):
-    subscription = SubscriptionFactory()
+def test_manage_link_in_every_alert_changes_grade_delivery_and_language(client):
+    subscription = SubscriptionFactory(grade="2")
     url = reverse("alerts:manage", args=[tokens.unsubscribe_token(subscription)])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"delivery": "digest", "language": "es"})
-    assert response.status_code == 200 and b"Saved." in response.content
+    response = client.post(url, {"grade": "4", "delivery": "digest", "language": "es"})
+    # The page answers in the language just chosen.
+    assert response.status_code == 200 and b"Guardado." in response.content
     subscription.refresh_from_db()
-    assert (subscription.delivery, subscription.language) == ("digest", "es")
+    assert (subscription.grade, subscription.delivery, subscription.language) == ("4", "digest", "es")
     assert client.get(reverse("alerts:manage", args=["WzEsMF0:forged"])).status_code == 400
 
 

@@ -1,6 +1,9 @@
-"""Browser-journey helpers: logging in (with two-factor) and a moderator's tab."""
+"""Browser-journey helpers: logging in (with two-factor), a moderator's tab, reporting an exposure."""
+
+import datetime
 
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
 from tests.factories import DEFAULT_PASSWORD, UserFactory, enable_two_factor, totp_code
@@ -32,3 +35,18 @@ def moderator_page(browser, live_server):
     log_in(tab, email=moderator.email, secret=secret)
     yield tab
     context.close()
+
+
+def report_exposure(page, *, days_ago: int):
+    """A strep case in grade 3 at Maplewood Elementary, `days_ago` days back, sent from the report form."""
+    page.goto("/alerts/report/")
+    page.get_by_label("Find the school").fill("Maplewood")
+    page.get_by_label("School", exact=True).select_option("maplewood-elementary")
+    page.get_by_label("What was diagnosed").select_option("strep")
+    page.get_by_label("Who was exposed").select_option("grade")
+    page.get_by_label("Grade").select_option("3")
+    today = timezone.localdate()
+    page.get_by_label("First day of exposure").fill((today - datetime.timedelta(days=days_ago + 1)).isoformat())
+    page.get_by_label("Last day of exposure").fill((today - datetime.timedelta(days=days_ago)).isoformat())
+    page.get_by_role("button", name="Send the report").click()
+    page.get_by_role("heading", name="Thank you: report received").wait_for()

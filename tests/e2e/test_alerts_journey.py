@@ -2,16 +2,15 @@
 and the real SMTP server: subscribe → confirm → a verified contact reports → the alert arrives
 with the list headers → one-click unsubscribe (no cookie) → nothing more reaches that address."""
 
-import datetime
 import re
 import urllib.request
 
 import pytest
-from django.utils import timezone
 
 from alerts.models import Alert, Subscription
 from tests.alerts.factories import SchoolContactFactory, SchoolFactory, SubscriptionFactory
 from tests.alerts.worker_process import wait_until
+from tests.e2e.conftest import report_exposure
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.support.browser import assert_accessible
 
@@ -26,20 +25,6 @@ def log_in(page, *, email):
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.get_by_test_id("display-name").wait_for()
-
-
-def report_exposure(page, *, days_ago: int):
-    page.goto("/alerts/report/")
-    page.get_by_label("Find the school").fill("Maplewood")
-    page.get_by_label("School", exact=True).select_option("maplewood-elementary")
-    page.get_by_label("What was diagnosed").select_option("strep")
-    page.get_by_label("Who was exposed").select_option("grade")
-    page.get_by_label("Grade").select_option("3")
-    today = timezone.localdate()
-    page.get_by_label("First day of exposure").fill((today - datetime.timedelta(days=days_ago + 1)).isoformat())
-    page.get_by_label("Last day of exposure").fill((today - datetime.timedelta(days=days_ago)).isoformat())
-    page.get_by_role("button", name="Send the report").click()
-    page.get_by_role("heading", name="Thank you: report received").wait_for()
 
 
 def header(message, name):

@@ -104,6 +104,7 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
     thread_url = reverse("community:thread", kwargs={"pk": thread.pk, "slug": thread.slug})
     opening = thread.posts.get(is_opening=True)
     member_page = reverse("moderation:member", kwargs={"member_id": member.pk})
+    spanish = SubscriptionFactory(school=school, language="es", grade="2")  # its pages are in Spanish
     return (
         {"member": member, "moderator": moderator, "editor": article_factories.editor()},
         {
@@ -182,6 +183,18 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
                 None,
             ),
             "alerts-audit": ("moderator", "get", reverse("alerts:audit"), None),
+            "alerts-confirmed-es": (
+                None,
+                "get",
+                reverse("alerts:confirm", args=[tokens.confirmation_token(spanish)]),
+                None,
+            ),
+            "alerts-manage-es-errors": (
+                None,
+                "post",
+                reverse("alerts:manage", args=[tokens.unsubscribe_token(spanish)]),
+                {"grade": "13", "delivery": "digest", "language": "es"},
+            ),
             "flag-form": (
                 "member",
                 "get",
