@@ -4,21 +4,18 @@ import json
 import logging
 import zipfile
 from datetime import timedelta
-from importlib import import_module
 
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
-from celery import current_app
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
-from redis.exceptions import RedisError
 
 from accounts.models import DataExport, User
 from accounts.roles import Role
+from portal import outbox
 from portal.emails import absolute_url, build_email
 from portal.hooks import app_hooks, app_modules
 from portal.pagecache import changes_public_pages
@@ -148,28 +145,9 @@ def request_data_export(*, user: User) -> tuple[DataExport, bytes | None]:
             expires_at=now + (EXPORT_LINK_LIFETIME if background else timedelta(days=1)),
         )
         if background:
-            transaction.on_commit(lambda: publish_task("accounts.tasks.build_data_export", export.pk))
+            outbox.on_commit("accounts.tasks.build_data_export", export.pk)
             return export, None
     return export, build_archive(user=user)
-
-
-def publish_task(name: str, *args) -> bool:
-    """Publish a task by name, so services never import tasks (in-process when tasks run eagerly).
-
-    A broker that is down costs a logged warning, not the request: the row is the outbox, and
-    `sweep_data_exports` publishes again what is still waiting.
-    """
-    if current_app.conf.task_always_eager:
-        # No worker: load the task's module (workers autodiscover it) and run the task here.
-        import_module(name.rsplit(".", 1)[0])
-        current_app.tasks[name].apply(args=args).get()
-        return True
-    try:
-        current_app.send_task(name, args=args, retry=False)
-    except (BrokerError, RedisError, OSError) as error:
-        logger.warning("could not publish %s (%s); the sweeper will retry", name, type(error).__name__)
-        return False
-    return True
 
 
 def export_link_token(export: DataExport) -> str:
@@ -233,7 +211,7 @@ def sweep_data_exports(*, older_than: timedelta = timedelta(minutes=5)) -> int:
         post_count__gt=INLINE_EXPORT_MAX_ITEMS,
     )
     return sum(
-        publish_task("accounts.tasks.build_data_export", pk) for pk in waiting.values_list("pk", flat=True)[:100]
+        outbox.publish("accounts.tasks.build_data_export", pk) for pk in waiting.values_list("pk", flat=True)[:100]
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from alerts.models import School, SchoolImport
+from portal import outbox
 
 COLUMNS = [
     "name",
@@ -82,9 +83,7 @@ def start_import(*, user, text: str, write: bool) -> SchoolImport:
     if len(rows) > MAX_ROWS:
         raise ImportRefused(f"The file has {len(rows):,} rows; at most {MAX_ROWS:,} can be imported at once.")
     job = SchoolImport.objects.create(created_by=user, text=text, write=write, rows_total=len(rows))
-    from alerts import tasks  # imported late: tasks import the services that import this module
-
-    transaction.on_commit(lambda: tasks.run_school_import.delay(job.pk))
+    outbox.on_commit("alerts.tasks.run_school_import", job.pk)
     return job
 
 

@@ -20,8 +20,6 @@ from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
-from redis.exceptions import RedisError
 
 from accounts.models import User
 from accounts.roles import Role
@@ -44,7 +42,7 @@ from alerts.suppression import is_suppressed
 from moderation.audit import record_action
 from moderation.models import ModerationAction
 from moderation.policy import is_suspended
-from portal import limits
+from portal import limits, outbox
 from portal.pagecache import changes_public_pages
 
 logger = logging.getLogger(__name__)
@@ -72,45 +70,6 @@ def batched(ids: Iterable[int], size: int = BATCH_SIZE) -> Iterator[list[int]]:
     iterator = iter(ids)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-def publish(task, *args) -> bool:
-    """Enqueue one task without ever hanging the caller on a dead broker (see `publish_many`)."""
-    return publish_many(task, [args])
-
-
-def publish_many(task, calls: list[tuple]) -> bool:
-    """Enqueue `task` once per argument tuple, over one broker connection, within about a second.
-
-    `delay()` can block for seconds or longer while the broker is down (celery#4556): here the
-    connection is made once with a short, bounded wait. The caller has already committed an outbox
-    row (an unplanned Alert, a pending Delivery...), so a failed publish loses nothing: the
-    sweeper publishes it later.
-    """
-    if not calls:
-        return True
-    app = task.app
-    if app.conf.task_always_eager:
-        for args in calls:
-            # In-process (no broker): retries run at once, inside apply(); a final failure raises.
-            task.apply(args=args, throw=False).get(disable_sync_subtasks=False)
-        return True
-    try:
-        with app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=1)
-            for args in calls:
-                task.apply_async(args=args, connection=connection, retry=False)
-    except (BrokerError, RedisError, OSError) as error:
-        logger.warning("could not publish %s (%s); the sweeper will retry", task.name, type(error).__name__)
-        return False
-    return True
-
-
-def _tasks():
-    # Imported late: tasks import this module.
-    from alerts import tasks
-
-    return tasks
 
 
 # --- Subscriptions ------------------------------------------------------------------------------
@@ -145,7 +104,7 @@ def subscribe(
         subscription = Subscription.objects.for_email(email).filter(school=school).select_for_update().first()
         if subscription is not None and subscription.is_active:
             if limits.allowed("already_subscribed", _address_key(email)):
-                transaction.on_commit(lambda: publish(_tasks().send_already_subscribed, subscription.pk))
+                outbox.on_commit("alerts.tasks.send_already_subscribed", subscription.pk)
             return
         if subscription is None:
             subscription = Subscription(email=email, school=school)
@@ -156,7 +115,7 @@ def subscribe(
         subscription.status = Subscription.Status.PENDING
         subscription.confirmation_requested_at = now
         subscription.save()
-        transaction.on_commit(lambda: publish(_tasks().send_confirmation, subscription.pk))
+        outbox.on_commit("alerts.tasks.send_confirmation", subscription.pk)
 
 
 def _address_key(email: str) -> str:
@@ -261,7 +220,7 @@ def request_contact(*, user: User, school: School, role_at_school: str) -> Schoo
             contact.save(update_fields=["status", "role_at_school"])
             created = True
         if created:  # it waits in the moderators' queue: tell them
-            transaction.on_commit(lambda: publish(_tasks().tell_moderators_about_contact_request, contact.pk))
+            outbox.on_commit("alerts.tasks.tell_moderators_about_contact_request", contact.pk)
     return contact
 
 
@@ -296,7 +255,7 @@ def verify_contact(*, contact: SchoolContact, moderator: User) -> SchoolContact:
         record_action(
             actor=moderator, action=ModerationAction.Action.CONTACT_VERIFY, target=contact, member=contact.user
         )
-        transaction.on_commit(lambda: publish(_tasks().tell_contact_about_decision, contact.pk))
+        outbox.on_commit("alerts.tasks.tell_contact_about_decision", contact.pk)
     return contact
 
 
@@ -315,7 +274,7 @@ def revoke_contact(*, contact: SchoolContact, moderator: User, reason: str = "")
             member=contact.user,
             reason=reason,
         )
-        transaction.on_commit(lambda: publish(_tasks().tell_contact_about_decision, contact.pk))
+        outbox.on_commit("alerts.tasks.tell_contact_about_decision", contact.pk)
     return contact
 
 
@@ -400,7 +359,7 @@ def submit_report(
                 member=reporter,
                 reason="Published at once: the reporter is a verified contact of the school.",
             )
-        transaction.on_commit(lambda: publish(_tasks().notify_contacts, report.pk))
+        outbox.on_commit("alerts.tasks.notify_contacts", report.pk)
     return report
 
 
@@ -467,7 +426,7 @@ def _publish_report(report: ExposureReport, *, reviewer: User | None) -> Alert:
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "alert"])
     # A school that sends confirmed cases only held the suspected alert back: the confirmed one goes out.
     if created or (confirmed_now and report.school.confirmed_cases_only):
-        transaction.on_commit(lambda: publish(_tasks().plan_alert, alert.pk))
+        outbox.on_commit("alerts.tasks.plan_alert", alert.pk)
     return alert
 
 
@@ -729,23 +688,23 @@ def sweep(*, older_than: datetime.timedelta = SWEEP_AFTER) -> SweepResult:
 
     Re-publishing is safe: every task re-checks its rows' state before sending.
     """
-    tasks, result = _tasks(), SweepResult()
+    result = SweepResult()
     for alert_id in Alert.objects.needing_plan(older_than=older_than).values_list("pk", flat=True)[:100]:
-        result.alerts += publish(tasks.plan_alert, alert_id)
+        result.alerts += outbox.publish("alerts.tasks.plan_alert", alert_id)
     for model, task, counter in (
-        (Delivery, tasks.send_deliveries, "deliveries"),
-        (Digest, tasks.send_digests, "digests"),
+        (Delivery, "alerts.tasks.send_deliveries", "deliveries"),
+        (Digest, "alerts.tasks.send_digests", "digests"),
     ):
         stale = list(model.objects.stale(older_than=older_than).order_by("pk").values_list("pk", flat=True)[:10_000])
         for chunk in batched(stale):
-            if publish(task, chunk):
+            if outbox.publish(task, chunk):
                 # Touch the rows so the next sweep leaves them to the task just published.
                 model.objects.filter(pk__in=chunk, status="pending").update(updated_at=timezone.now())
                 setattr(result, counter, getattr(result, counter) + len(chunk))
     for report_id in ExposureReport.objects.needing_contact_notice(older_than=older_than).values_list("pk", flat=True)[
         :100
     ]:
-        result.reports += publish(tasks.notify_contacts, report_id)
+        result.reports += outbox.publish("alerts.tasks.notify_contacts", report_id)
     cutoff = timezone.now() - older_than
     waiting = Subscription.objects.filter(
         status=Subscription.Status.PENDING, confirmation_requested_at__lt=cutoff
@@ -753,7 +712,7 @@ def sweep(*, older_than: datetime.timedelta = SWEEP_AFTER) -> SweepResult:
         models.Q(confirmation_sent_at__isnull=True) | models.Q(confirmation_sent_at__lt=F("confirmation_requested_at"))
     )
     for subscription_id in waiting.values_list("pk", flat=True)[:100]:
-        result.confirmations += publish(tasks.send_confirmation, subscription_id)
+        result.confirmations += outbox.publish("alerts.tasks.send_confirmation", subscription_id)
     result.consent_records_deleted = delete_old_consent_records()
     return result
 

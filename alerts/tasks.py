@@ -9,6 +9,7 @@ import smtplib
 from celery import shared_task
 
 from alerts import imports, services
+from portal import outbox
 
 RETRY = {
     "autoretry_for": (services.TemporaryDeliveryFailure, smtplib.SMTPException, OSError),
@@ -23,7 +24,7 @@ RETRY = {
 @shared_task(**RETRY)
 def plan_alert(alert_id: int) -> None:
     """Create the alert's deliveries and publish them in batches of at most 100."""
-    services.publish_many(send_deliveries, [(batch,) for batch in services.plan_alert(alert_id=alert_id)])
+    outbox.publish_many("alerts.tasks.send_deliveries", [(batch,) for batch in services.plan_alert(alert_id=alert_id)])
 
 
 @shared_task(**RETRY)
@@ -36,7 +37,7 @@ def send_deliveries(delivery_ids: list[int]) -> None:
 
 @shared_task(**RETRY)
 def send_daily_digests() -> None:
-    services.publish_many(send_digests, [(batch,) for batch in services.plan_digests()])
+    outbox.publish_many("alerts.tasks.send_digests", [(batch,) for batch in services.plan_digests()])
 
 
 @shared_task(**RETRY)

@@ -33,6 +33,7 @@ from articles.models import (
     Tag,
 )
 from articles.rendering import render_article_body
+from portal import outbox
 from portal.pagecache import changes_public_pages
 
 # What a revision keeps. Restoring brings back the content; workflow state (status, review date) stays as it is.
@@ -263,15 +264,9 @@ def propose_version(*, editor: User, article: Article, content: dict) -> Article
         pending.save(update_fields=["content", "editor", "updated_at"])
         return pending
     version = ArticleVersion.objects.create(article=article, editor=editor, content=content)
-    transaction.on_commit(lambda: _publish_reviewer_notice(version.pk))
+    # A lost publish loses nothing: the sweeper sends the notice.
+    outbox.on_commit("articles.tasks.tell_reviewers_about_version", version.pk)
     return version
-
-
-def _publish_reviewer_notice(version_id: int) -> None:
-    # Imported late: tasks import this module. A lost publish loses nothing: the sweeper sends it.
-    from articles import tasks
-
-    tasks.tell_reviewers_about_version.delay(version_id)
 
 
 NOTICE_SWEEP_AFTER = timedelta(minutes=5)

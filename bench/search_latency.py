@@ -87,12 +87,15 @@ def explain(search, query: str, user) -> str:
 
 
 def corpus_line() -> str:
+    from django.contrib.auth.models import AnonymousUser
+
     from alerts.models import School
     from articles.models import Article
-    from community.models import Post
+    from community.access import searchable_posts
 
+    posts = searchable_posts(AnonymousUser()).count()
     return (
-        f"Searched {Post.objects.public().count():,} visible posts, {Article.objects.published().count():,} "
+        f"Searched {posts:,} visible posts, {Article.objects.published().count():,} "
         f"published articles and {School.objects.count():,} schools; {len(QUERIES)} queries "
         f"({', '.join(QUERIES[:6])}, …)"
     )

@@ -19,10 +19,10 @@ from community.models import Follow, Forum, MemberSettings, Notification, Post, 
 from community.permissions import NotAllowed, require_can_post
 from moderation import policy
 
-# The audit-log call (moderation.services re-exports it; importing it from there would be circular).
+# The audit-log call sits below community in the layering (moderation.audit); moderation.services re-exports it.
 from moderation.audit import record_action
 from moderation.models import Flag, ModerationAction
-from portal import limits
+from portal import limits, outbox
 from portal.markdown import render_markdown
 from portal.pagecache import changes_public_pages
 
@@ -122,16 +122,11 @@ def _note_crisis_words(post: Post, text: str) -> None:
     # Like members' crisis flags: the moderators are emailed at most once an hour per writer; the
     # rest wait at the top of the queue.
     if limits.allowed("crisis_email", f"writer-{post.author_id}"):
-        from moderation.tasks import tell_moderators_about_crisis
-
-        transaction.on_commit(lambda: tell_moderators_about_crisis.delay(flag.pk))
+        outbox.on_commit("moderation.tasks.tell_moderators_about_crisis", flag.pk)
 
 
 def _tell_author_it_waits(post: Post) -> None:
-    # Imported here: moderation's services import this module.
-    from moderation.tasks import tell_author_about_post
-
-    transaction.on_commit(lambda: tell_author_about_post.delay(post.pk))
+    outbox.on_commit("moderation.tasks.tell_author_about_post", post.pk)
 
 
 @changes_public_pages
@@ -473,13 +468,11 @@ def _notify_followers(post: Post) -> None:
     MemberSettings.objects.filter(user_id__in=user_ids).update(unread_count=F("unread_count") + 1)
     each_reply = [user_id for user_id, choice in followers if choice in (None, Emails.EACH_REPLY)]
     if each_reply:
-        from community.tasks import send_reply_notifications
-
-        def enqueue():
-            for user_id in each_reply:
-                send_reply_notifications.apply_async(args=[user_id], countdown=email_delay_seconds())
-
-        transaction.on_commit(enqueue)
+        outbox.on_commit_many(
+            "community.tasks.send_reply_notifications",
+            [(user_id,) for user_id in each_reply],
+            countdown=email_delay_seconds(),
+        )
 
 
 @transaction.atomic

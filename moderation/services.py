@@ -18,11 +18,11 @@ from community import services as community_services
 from community.access import require_moderator
 from community.models import Post
 from community.permissions import NotAllowed
-from moderation import access, emails, tasks
+from moderation import access, emails
 from moderation.audit import record_action
 from moderation.models import Flag, ModerationAction, Suspension, WatchedWord
 from moderation.policy import is_suspended
-from portal import limits
+from portal import limits, outbox
 from portal.pagecache import changes_public_pages
 
 Action = ModerationAction.Action
@@ -62,7 +62,7 @@ def flag_post(*, flagger: User, post: Post, reason: str, note: str = "") -> Flag
         community_services.hide_post(moderator=None, post=post, reason=AUTO_HIDE_REASON)
     # One crisis email per member an hour reaches the moderators; later crisis flags wait, first, in the queue.
     if reason == Flag.Reason.CRISIS and limits.allowed("crisis_email", flagger.pk):
-        transaction.on_commit(lambda: tasks.tell_moderators_about_crisis.delay(flag.pk))
+        outbox.on_commit("moderation.tasks.tell_moderators_about_crisis", flag.pk)
     return flag
 
 
@@ -94,7 +94,7 @@ def hide(*, moderator: User, post: Post, reason: str) -> Post:
         raise NotAllowed("Say why the post is hidden: its author will read it.")
     community_services.hide_post(moderator=moderator, post=post, reason=reason.strip())
     _resolve_flags(moderator=moderator, post=post)
-    transaction.on_commit(lambda: tasks.tell_author_about_post.delay(post.pk))
+    outbox.on_commit("moderation.tasks.tell_author_about_post", post.pk)
     return post
 
 
@@ -125,7 +125,7 @@ def warn(*, moderator: User, member: User, reason: str, post: Post | None = None
     entry = record_action(actor=moderator, action=Action.MEMBER_WARN, target=member, member=member, reason=reason)
     if post is not None:
         _resolve_flags(moderator=moderator, post=post)
-    transaction.on_commit(lambda: tasks.tell_member_about_decision.delay(entry.pk))
+    outbox.on_commit("moderation.tasks.tell_member_about_decision", entry.pk)
 
 
 @transaction.atomic
@@ -146,7 +146,7 @@ def suspend(*, moderator: User, member: User, days: int, reason: str, post: Post
     if post is not None:
         _resolve_flags(moderator=moderator, post=post)
     transaction.on_commit(lambda: end_sessions(user=member))
-    transaction.on_commit(lambda: tasks.tell_member_about_decision.delay(entry.pk))
+    outbox.on_commit("moderation.tasks.tell_member_about_decision", entry.pk)
     return suspension
 
 
@@ -180,7 +180,7 @@ def lift_suspension(*, moderator: User, member: User, reason: str = "") -> int:
     entry = record_action(
         actor=moderator, action=Action.MEMBER_UNSUSPEND, target=member, member=member, reason=reason.strip()
     )
-    transaction.on_commit(lambda: tasks.tell_member_about_decision.delay(entry.pk))
+    outbox.on_commit("moderation.tasks.tell_member_about_decision", entry.pk)
     return lifted
 
 

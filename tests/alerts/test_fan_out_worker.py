@@ -12,6 +12,7 @@ from django.contrib.admin import helpers
 from accounts.roles import Role
 from alerts import services, tasks
 from alerts.models import Alert, Delivery, ExposureReport, Subscription
+from portal import outbox
 from portal.celery import app as celery_app
 from tests.alerts.factories import ExposureReportFactory, SchoolFactory
 from tests.alerts.worker_process import WorkerProcess, wait_until
@@ -77,7 +78,7 @@ def test_worker_killed_mid_batch_then_the_sweeper_finishes_with_at_most_one_dupl
     first = WorkerProcess(broker_url=broker, smtp_port=mail_server.port).start()
     try:
         alert = approve_now(ExposureReportFactory(school=school))
-        services.publish(tasks.plan_alert, alert.pk)
+        outbox.publish("alerts.tasks.plan_alert", alert.pk)
         wait_until(lambda: len(mail_server.messages) >= 250, timeout=60)
     finally:
         first.kill()

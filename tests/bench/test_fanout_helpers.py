@@ -1,18 +1,11 @@
-"""The pure helpers of bench/fanout.py and bench/search_latency.py (no database, no servers)."""
+"""The pure helpers of bench/fanout/ and bench/search_latency.py (no database, no servers)."""
 
 import pytest
 
-from bench.fanout import (
-    PLACEHOLDER_ADDRESS,
-    child_pids,
-    cpu_deltas,
-    for_recipient,
-    growth,
-    mark,
-    stat_ticks,
-    subscriber_address,
-    vm_hwm_kb,
-)
+from bench.fanout.data import PLACEHOLDER_ADDRESS, subscriber_address
+from bench.fanout.measure import growth, mark
+from bench.fanout.procfs import child_pids, cpu_deltas, stat_ticks, vm_hwm_kb
+from bench.fanout.runs import for_recipient
 from bench.search_latency import percentile, summary
 
 STATUS = """Name:\tcelery
