@@ -4,6 +4,7 @@ Every value that differs between a laptop, CI and production comes from the envi
 (see README.md, "Configuration"). Test-only overrides live in tests/conftest.py.
 """
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -72,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A member who chose Spanish gets their account pages (/accounts/...) in Spanish; every other page,
+    # and every anonymous one (the only ones the page cache stores), stays in English.
+    "accounts.middleware.MemberLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -91,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE: <html lang> follows the page's language
                 "portal.context_processors.site",
             ],
             "builtins": ["portal.templatetags.portal_tags"],
@@ -175,6 +180,9 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PANDAS Parent Network <alerts@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write to a person (account trouble, corrections): shown on the about page, the account
+# pages and in account emails. Defaults to the sender's address.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="") or parseaddr(DEFAULT_FROM_EMAIL)[1]
 EMAIL_TIMEOUT = 10
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
@@ -191,7 +199,28 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
-ACCOUNT_FORMS = {"signup": "accounts.signup.PortalSignupForm"}
+# allauth's forms with the portal's labels (sentence case, no placeholders): accounts/allauth_forms.py.
+ACCOUNT_FORMS = {
+    name: f"accounts.allauth_forms.{form}"
+    for name, form in {
+        "signup": "PortalSignupForm",
+        "login": "LoginForm",
+        "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "reauthenticate": "ReauthenticateForm",
+    }.items()
+}
+MFA_FORMS = {
+    name: f"accounts.allauth_forms.{form}"
+    for name, form in {
+        "authenticate": "AuthenticateForm",
+        "reauthenticate": "MFAReauthenticateForm",
+        "activate_totp": "ActivateTOTPForm",
+    }.items()
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -204,10 +233,13 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PANDAS Parent Network] "
+# Tell a member by email when their password, email address or two-factor set-up changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Failed logins: 10 a minute and 30 an hour per IP, 5 in 5 minutes per (IP, address) — the key is
 # made per (IP, address) by accounts.adapter — and ACTION_LIMITS["login_failed_account"] per address.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,30/h/ip,5/5m/key"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 USERSESSIONS_TRACK_ACTIVITY = False  # record sessions at login only: no write per request
 MFA_TOTP_ISSUER = "PANDAS Parent Network"
@@ -275,10 +307,13 @@ CRISIS_DIRECTORY_URL = "https://findahelpline.com/"
 
 # --- Internationalisation -------------------------------------------------------------------
 
-# Pages are in English. Spanish is offered for alert emails, chosen per subscriber
-# (translation.override at send time), so no LocaleMiddleware: a page never varies by browser.
+# Pages are in English. Spanish is offered for alert emails, chosen per subscriber, and for a member's
+# account pages and account emails, chosen by the member (User.language; accounts.middleware and
+# accounts.adapter). No LocaleMiddleware: a page never varies by browser. The portal's own Spanish
+# texts are in locale/es (`make messages` updates the .po and compiles the .mo).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

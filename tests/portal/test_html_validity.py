@@ -22,6 +22,7 @@ from alerts.services import approve_report
 from community import services as community_services
 from moderation import services as moderation_services
 from moderation.models import Flag, WatchedWord
+from tests.accounts.account_pages import account_page_types
 from tests.alerts.factories import SchoolFactory, SubscriptionFactory, last_week
 from tests.articles import factories as article_factories
 from tests.articles.factories import make_article
@@ -99,13 +100,16 @@ def _world():
 
 
 def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]:
-    """The signed-in users by role, and name → (role, method, url, data) for every page type."""
+    """How a client becomes each role, and name → (role, method, url, data) for every page type
+    (the account area's from tests/accounts/account_pages.py)."""
     member, moderator, forum, thread, article, school, subscription = _world()
     thread_url = reverse("community:thread", kwargs={"pk": thread.pk, "slug": thread.slug})
     opening = thread.posts.get(is_opening=True)
+    account_roles, account_pages = account_page_types(member, moderator)
     return (
-        {"member": member, "moderator": moderator},
+        account_roles,
         {
+            **account_pages,
             "home": (None, "get", "/", None),
             "article-list": (None, "get", reverse("articles:list"), None),
             "article": (None, "get", article.get_absolute_url(), None),
@@ -133,14 +137,6 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
             ),
             "notifications": ("member", "get", reverse("community:notifications"), None),
             "settings": ("member", "get", reverse("community:settings"), None),
-            "account": ("member", "get", reverse("accounts:account"), None),
-            "login": (None, "get", reverse("account_login"), None),
-            "signup-errors": (
-                None,
-                "post",
-                reverse("account_signup"),
-                {"email": "not-an-address", "password1": "abc", "password2": "abc"},
-            ),
             "alerts-index": (None, "get", reverse("alerts:index"), None),
             "school": (None, "get", school.get_absolute_url(), None),
             "subscribe-errors": (None, "post", reverse("alerts:subscribe"), {"email": "nope"}),
@@ -158,7 +154,6 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
             "forbidden": ("member", "get", reverse("moderation:queue"), None),
             "home-member": ("member", "get", "/", None),
             "home-moderator": ("moderator", "get", "/", None),
-            "password-reset": (None, "get", reverse("account_reset_password"), None),
             "story-form": ("member", "get", reverse("community:new_story"), None),
             "post-history": (None, "get", reverse("community:post_history", kwargs={"post_id": opening.pk}), None),
             "thread-tools": (
@@ -187,7 +182,6 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
                 reverse("moderation:flag", kwargs={"post_id": thread.posts.filter(author=moderator).first().pk}),
                 None,
             ),
-            "data-export": ("member", "get", reverse("accounts:export"), None),
         },
     )
 
@@ -197,11 +191,11 @@ STATUS = {"not-found": (404,), "forbidden": (403,)}  # the others answer 200 (a 
 
 def render_every_page_type() -> dict[str, bytes]:
     """name → the HTML of that page type, as its user gets it."""
-    users, pages = _pages()
+    roles, pages = _pages()
     clients = {None: Client()}
-    for role, user in users.items():
+    for role, prepare in roles.items():
         clients[role] = Client()
-        clients[role].force_login(user)
+        prepare(clients[role])
     html = {}
     for name, (role, method, url, data) in pages.items():
         response = getattr(clients[role], method)(url, data or {})
