@@ -230,6 +230,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # Confirming the address in the browser that signed up logs the new member in (allauth only does so
 # within that same session, so a link opened elsewhere still asks for the password).
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# How long that pending signup (or any unfinished login, such as one waiting for its two-factor code)
+# lasts: an hour, not allauth's 15 minutes, because a confirmation email can take a while to arrive and
+# to be read. A password alone still opens nothing: the code, or the link sent to the address, is needed.
+ACCOUNT_LOGIN_TIMEOUT = 3600
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PANDAS Parent Network] "

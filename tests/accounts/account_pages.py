@@ -89,7 +89,7 @@ def account_page_types(member: User, moderator: User) -> tuple[dict, dict]:
     }
     pages = {
         "login": (None, "get", reverse("account_login"), None),
-        "login-errors": (None, "post", reverse("account_login"), {"login": "", "password": ""}),
+        "login-errors": (None, "post", reverse("account_login"), {"login": "someone@example.org", "password": ""}),
         "signup": (None, "get", reverse("account_signup"), None),
         "signup-errors": (
             None,

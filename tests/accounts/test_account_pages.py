@@ -66,7 +66,7 @@ class _Page(HTMLParser):
 
     def __init__(self, html: str):
         super().__init__()
-        self.ids, self.forms, self.placeholders, self.summary_links = [], [], 0, []
+        self.ids, self.forms, self.placeholders, self.summary_links, self.typed = [], [], 0, [], {}
         self._in_summary = False
         self.feed(html)
 
@@ -80,6 +80,8 @@ class _Page(HTMLParser):
             self.forms.append({"novalidate": "novalidate" in attrs, "inputs": []})
         if tag in ("input", "textarea", "select") and self.forms and attrs.get("type") not in ("hidden", "submit"):
             self.forms[-1]["inputs"].append(attrs.get("name"))
+        if tag == "input" and attrs.get("type") in ("text", "email", "password"):
+            self.typed[attrs["name"]] = attrs.get("value", "")
         if attrs.get("data-testid") == "error-summary":
             self._in_summary = True
         if tag == "a" and self._in_summary:
@@ -90,14 +92,14 @@ class _Page(HTMLParser):
             self._in_summary = False
 
 
-def render(name: str) -> tuple[int, str]:
+def render(name: str) -> tuple[int, str, dict]:
     roles, pages = account_page_types(UserFactory(display_name="Quiet Heron"), ModeratorFactory())
     role, method, url, data = pages[name]
     client = Client()
     if role:
         roles[role](client)
     response = getattr(client, method)(url, data or {})
-    return response.status_code, response.content.decode()
+    return response.status_code, response.content.decode(), data or {}
 
 
 def test_every_account_page_type_is_checked_here():
@@ -108,7 +110,7 @@ def test_every_account_page_type_is_checked_here():
 @pytest.mark.parametrize("name", TITLES)
 def test_account_page_speaks_in_the_portals_voice_and_forms_leave_checks_to_the_server(name, settings):
     settings.CONTACT_EMAIL = "help@pandas.example.org"
-    status, html = render(name)
+    status, html, sent = render(name)
 
     assert status == 200, name
     title = TITLES[name]
@@ -125,6 +127,10 @@ def test_account_page_speaks_in_the_portals_voice_and_forms_leave_checks_to_the_
     if name.endswith("-errors"):
         assert 'role="alert"' in html and page.summary_links
         assert all(link.startswith("#") and link[1:] in page.ids for link in page.summary_links), page.summary_links
+        # What was typed comes back, except passwords.
+        for field, value in sent.items():
+            if field in page.typed:
+                assert page.typed[field] == ("" if "password" in field else value), field
 
 
 def test_the_error_summary_links_each_signup_problem_to_its_field_and_keeps_what_was_typed(client):
@@ -208,6 +214,32 @@ def test_confirming_in_the_browser_that_signed_up_logs_the_new_member_in(client)
     assert response.context["user"].email == "newcomer@example.org"
     html = response.content.decode()
     assert 'data-testid="display-name"' in html and "Your email address is confirmed." in html
+
+
+def signed_up_minutes_ago(client, minutes: int) -> None:
+    client.post(reverse("account_signup"), NEWCOMER)
+    session = client.session
+    pending = session["account_login"]
+    pending["initiated_at"] -= minutes * 60
+    session["account_login"] = pending
+    session.save()
+
+
+def test_confirming_the_next_hour_in_the_same_browser_still_logs_in(client):
+    signed_up_minutes_ago(client, 50)
+
+    response = client.post(confirmation_path(), follow=True)
+
+    assert response.context["user"].email == "newcomer@example.org"
+
+
+def test_confirming_hours_later_confirms_but_asks_to_log_in(client):
+    signed_up_minutes_ago(client, 120)
+
+    response = client.post(confirmation_path(), follow=True)
+
+    assert not response.context["user"].is_authenticated
+    assert "Your email address is confirmed." in response.content.decode()
 
 
 def test_confirming_after_logging_in_unconfirmed_logs_in_too(client):

@@ -124,6 +124,20 @@ def test_a_taken_display_name_says_so_and_keeps_the_input(page, mail_server):
     assert mail_server.messages == []
 
 
+def test_an_empty_signup_gets_the_servers_messages_with_links_to_the_fields(page, mail_server):
+    page.goto("/accounts/signup/")
+    page.get_by_role("button", name="Sign up").click()
+
+    # No browser pop-up stopped the form: the server's summary answers, and has the focus.
+    summary = page.get_by_test_id("error-summary")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.dataset.testid") == "error-summary"
+    summary.get_by_role("link", name="Display name: Choose a display name.").click()
+    assert page.evaluate("document.activeElement.id") == "id_display_name"
+    assert_accessible(page)
+    assert mail_server.messages == []
+
+
 def test_logging_in_before_confirming_says_to_confirm_first(page, mail_server):
     UserFactory(email="waiting@example.org", verified=False)
     log_in(page, email="waiting@example.org", password=DEFAULT_PASSWORD)
