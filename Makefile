@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format worker beat bench clean
+.PHONY: run test lint format worker beat bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,17 @@ beat: export REDIS_URL ?= redis://127.0.0.1:6379/0
 beat: export DEBUG ?= 1
 beat: $(VENV)/.runtime-installed
 	$(BIN)/celery -A portal beat --loglevel INFO --schedule var/celerybeat-schedule
+
+# Spanish texts of the account area (its pages and emails; alerts have their own es templates): update
+# locale/es/LC_MESSAGES/django.po from the code, translate what is new, then run it again to compile the
+# .mo that is committed beside it (tests/accounts/test_translations.py checks the two agree).
+MESSAGES_ELSEWHERE := alerts articles bench community docs journal moderation portal static tests var \
+	templates/alerts templates/articles templates/community templates/journal templates/moderation \
+	templates/pages templates/portal
+messages: $(VENV)/.runtime-installed
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale es --add-location file \
+		$(foreach dir,$(MESSAGES_ELSEWHERE),--ignore '$(dir)/*')
+	DEBUG=1 $(BIN)/python manage.py compilemessages --locale es --ignore '.venv'
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

@@ -1,17 +1,56 @@
 import hashlib
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.names import SITE_NAME
 from portal import limits
 from portal.clientip import client_ip
-from portal.emails import automatic_headers
+from portal.emails import absolute_url, automatic_headers
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": _("That email address and password do not match. Please check both and try again."),
+        "too_many_login_attempts": _("Too many failed login attempts. Please wait a few minutes and try again."),
+    }
+
+    def send_mail(self, template_prefix, email, context):
+        """Every account email (confirmation, password reset, notices) in the recipient's language,
+        signed with the site's name and a contact address. Unlike allauth's, it needs no request: a
+        notice sent when a transaction commits may come after the request is gone."""
+        member = context.get("user") or member_for_address(email)
+        context = {
+            "request": allauth_context.request,
+            "email": email,
+            "site_name": SITE_NAME,
+            "site_url": settings.SITE_URL,
+            "contact_email": settings.CONTACT_EMAIL,
+            "login_url": absolute_url(reverse("account_login")),
+            "reset_url": absolute_url(reverse("account_reset_password")),
+            "confirmation_days": account_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
+            **context,
+        }
+        # Always set: rendered with a request, a missing "user" would be whoever is logged in.
+        context.setdefault("user", member)
+        with translation.override(member.language if member is not None else settings.LANGUAGE_CODE):
+            self.render_mail(template_prefix, email, context).send()
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        # allauth leaves the member out of a notice's context: the greeting and language need them.
+        super().send_notification_mail(template_prefix, user, {"user": user, **(context or {})}, email)
+
     def render_mail(self, template_prefix, email, context, headers=None):
         # Account emails (confirmation, password reset) are automatic too: Auto-Submitted, and a
         # Message-ID on the site's domain, like every email built by portal.emails.
@@ -20,6 +59,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         # Set the pseudonym before the first save: the member row never exists without one.
         user.display_name = form.cleaned_data["display_name"]
+        user.language = form.cleaned_data.get("language") or User.Language.ENGLISH
         user.rules_accepted_at = timezone.now()
         return super().save_user(request, user, form, commit=commit)
 
@@ -52,6 +92,19 @@ class AccountAdapter(DefaultAccountAdapter):
     def authentication_failed(self, request, **credentials):
         super().authentication_failed(request, **credentials)
         limits.allowed("login_failed_account", _address_key(credentials))
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": _("That code is not right. Codes change every 30 seconds: please try the newest one."),
+    }
+
+
+def member_for_address(email: str) -> User | None:
+    """The member an address belongs to (for the language of a mail that names no member), if any."""
+    address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+    return address.user if address else User.objects.filter(email__iexact=email).first()
 
 
 def _address_key(credentials) -> str:

@@ -13,7 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from accounts.models import DataExport, User
 
 COVERS = {
-    "accounts.User": "exported; email address, display name and password replaced, the row kept as “Former member N”",
+    "accounts.User": (
+        "exported; email address, display name, password and language replaced, the row kept as “Former member N”"
+    ),
     "accounts.DataExport": "the member's export requests and archives; deleted",
     "account.EmailAddress": "exported; deleted",
     "mfa.Authenticator": "which methods are set up exported (never their secrets); deleted",
@@ -33,6 +35,7 @@ def export(user: User) -> dict:
         "account": {
             "email": user.email,
             "display_name": user.display_name,
+            "language": user.language,
             "date_joined": _time(user.date_joined),
             "last_login": _time(user.last_login),
             "community_rules_accepted_at": _time(user.rules_accepted_at),

@@ -66,6 +66,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     parent nor their child can be identified from what they post.
     """
 
+    class Language(models.TextChoices):
+        # Each name in its own language: that is how a reader finds theirs.
+        ENGLISH = "en", "English"
+        SPANISH = "es", "Español"
+
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(
         max_length=30,
@@ -79,6 +84,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Can log in to the admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
     rules_accepted_at = models.DateTimeField(null=True, blank=True)
+    # The language of the member's account pages (/accounts/...) and of the account emails sent to them.
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
 
     objects = UserManager()
 

@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import DataExport, User
 from accounts.roles import Role
@@ -61,6 +62,13 @@ def change_display_name(*, user: User, display_name: str) -> User:
     user.display_name = display_name
     user.full_clean(exclude=["password", "email"])
     user.save(update_fields=["display_name"])
+    return user
+
+
+def change_language(*, user: User, language: str) -> User:
+    """The language of the member's account pages and account emails. Not public: no page cache change."""
+    user.language = User.Language(language)
+    user.save(update_fields=["language"])
     return user
 
 
@@ -182,12 +190,13 @@ def build_data_export(*, export_id: int) -> bool:
         if export is None:
             return False
         link = absolute_url(reverse("accounts:export_download", args=[export_link_token(export)]))
-        build_email(
-            to=export.user.email,
-            subject="Your data from the PANDAS Parent Network is ready",
-            template="account/email/data_export_ready",
-            context={"user": export.user, "link": link, "expires_at": export.expires_at},
-        ).send()
+        with translation.override(export.user.language):  # an account email: in the member's language
+            build_email(
+                to=export.user.email,
+                subject=gettext("Your data from the PANDAS Parent Network is ready"),
+                template="account/email/data_export_ready",
+                context={"user": export.user, "link": link, "expires_at": export.expires_at},
+            ).send()
         export.emailed_at = timezone.now()
         export.save(update_fields=["emailed_at"])
     logger.info("data export %s mailed (%s items)", export.pk, export.post_count)
@@ -236,6 +245,7 @@ def delete_account(*, user: User, delete_posts: bool = False) -> None:
     user.display_name = f"Former member {user.pk}"
     user.is_active = user.is_staff = user.is_superuser = False
     user.rules_accepted_at = None
+    user.language = User.Language.ENGLISH
     user.set_unusable_password()
     user.save()
     end_sessions(user=user)

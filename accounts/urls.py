@@ -11,4 +11,6 @@ urlpatterns = [
     # Before allauth's own logout (same path): it also clears the drafts kept in the browser.
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/delete/", views.delete_account, name="delete"),
+    # allauth's own path and name (allauth reverses it), answered by ours: it names the address.
+    path("confirm-email/", views.EmailVerificationSentView.as_view(), name="email_verification_sent"),
 ]

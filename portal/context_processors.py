@@ -6,6 +6,7 @@ def site(request):
     return {
         "site_name": "PANDAS Parent Network",
         "site_url": settings.SITE_URL,
+        "contact_email": settings.CONTACT_EMAIL,
         "crisis_resources": crisis_resources,
         "crisis_directory_url": settings.CRISIS_DIRECTORY_URL,
         "canonical_url": canonical_url(request),

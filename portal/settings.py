@@ -4,6 +4,7 @@ Every value that differs between a laptop, CI and production comes from the envi
 (see README.md, "Configuration"). Test-only overrides live in tests/conftest.py.
 """
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -72,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A member who chose Spanish gets their account pages (/accounts/...) in Spanish; every other page,
+    # and every anonymous one (the only ones the page cache stores), stays in English.
+    "accounts.middleware.MemberLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -177,6 +181,9 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PANDAS Parent Network <alerts@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write to a person (account trouble, corrections): shown on the about page, the account
+# pages and in account emails. Defaults to the sender's address.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="") or parseaddr(DEFAULT_FROM_EMAIL)[1]
 EMAIL_TIMEOUT = 10
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
@@ -194,7 +201,28 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
-ACCOUNT_FORMS = {"signup": "accounts.signup.PortalSignupForm"}
+# allauth's forms with the portal's labels (sentence case, no placeholders): accounts/allauth_forms.py.
+ACCOUNT_FORMS = {
+    name: f"accounts.allauth_forms.{form}"
+    for name, form in {
+        "signup": "PortalSignupForm",
+        "login": "LoginForm",
+        "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "reauthenticate": "ReauthenticateForm",
+    }.items()
+}
+MFA_FORMS = {
+    name: f"accounts.allauth_forms.{form}"
+    for name, form in {
+        "authenticate": "AuthenticateForm",
+        "reauthenticate": "MFAReauthenticateForm",
+        "activate_totp": "ActivateTOTPForm",
+    }.items()
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -204,13 +232,20 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # Confirming the address in the browser that signed up logs the new member in (allauth only does so
 # within that same session, so a link opened elsewhere still asks for the password).
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# How long that pending signup (or any unfinished login, such as one waiting for its two-factor code)
+# lasts: an hour, not allauth's 15 minutes, because a confirmation email can take a while to arrive and
+# to be read. A password alone still opens nothing: the code, or the link sent to the address, is needed.
+ACCOUNT_LOGIN_TIMEOUT = 3600
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PANDAS Parent Network] "
+# Tell a member by email when their password, email address or two-factor set-up changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Failed logins: 10 a minute and 30 an hour per IP, 5 in 5 minutes per (IP, address) — the key is
 # made per (IP, address) by accounts.adapter — and ACTION_LIMITS["login_failed_account"] per address.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,30/h/ip,5/5m/key"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 USERSESSIONS_TRACK_ACTIVITY = False  # record sessions at login only: no write per request
 MFA_TOTP_ISSUER = "PANDAS Parent Network"
@@ -278,11 +313,13 @@ CRISIS_DIRECTORY_URL = "https://findahelpline.com/"
 
 # --- Internationalisation -------------------------------------------------------------------
 
-# Pages are in English. Spanish is offered to alert subscribers, chosen per subscription: their emails
-# and their pages (confirm, manage, unsubscribe) render under translation.override(subscription.language).
-# No LocaleMiddleware: a page never varies by browser. Catalogs: <app>/locale/es/LC_MESSAGES/django.po.
+# Pages are in English. Spanish is offered to alert subscribers, chosen per subscription (their emails and
+# pages render under translation.override(subscription.language)), and to members for their account pages
+# and account emails (User.language; accounts.middleware and accounts.adapter). No LocaleMiddleware: a page
+# never varies by browser. Catalogs: locale/es and alerts/locale/es (`make messages` updates and compiles).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

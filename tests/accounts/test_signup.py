@@ -79,7 +79,7 @@ def test_wrong_password_says_so_and_keeps_the_email(client):
     response = client.post(reverse("account_login"), {"login": "member@example.org", "password": "wrong one"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "The email address and/or password you specified are not correct." in html
+    assert "That email address and password do not match. Please check both and try again." in html
     assert 'value="member@example.org"' in html
 
 
@@ -89,7 +89,7 @@ def test_unverified_member_is_told_to_confirm_first(client):
         reverse("account_login"), {"login": "waiting@example.org", "password": DEFAULT_PASSWORD}, follow=True
     )
     html = response.content.decode()
-    assert "Verify Your Email Address" in html
+    assert "Check your email" in html
     assert "_auth_user_id" not in client.session
     assert len(mail.outbox) == 1  # a fresh confirmation link
 
@@ -118,7 +118,7 @@ def test_two_factor_setup_asks_for_the_password_again_then_offers_totp(client):
     client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
     response = client.get(activate)
     assert response.status_code == 200
-    assert "Authenticator code" in response.content.decode()
+    assert "Code from the app" in response.content.decode()
 
 
 def test_repeated_failed_logins_are_rate_limited(client):
@@ -128,7 +128,7 @@ def test_repeated_failed_logins_are_rate_limited(client):
         for n in range(6)
     ]
     assert [a.status_code for a in answers[:5]] == [200] * 5
-    assert "Too many failed login attempts. Try again later." in answers[5].content.decode()
+    assert "Too many failed login attempts. Please wait a few minutes and try again." in answers[5].content.decode()
 
 
 def test_the_admin_login_goes_through_the_portals_login(client):

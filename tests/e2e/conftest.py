@@ -13,10 +13,10 @@ def log_in(page, *, email, secret=None):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     if secret:
         page.get_by_label("Code", exact=True).fill(totp_code(secret))
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Log in").click()
 
 
 def decide(page, item_title, button):

@@ -36,9 +36,9 @@ def staff_tab(browser, live_server, user):
     tab.goto("/accounts/login/")
     tab.get_by_label("Email").fill(user.email)
     tab.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    tab.get_by_role("button", name="Sign In").click()
+    tab.get_by_role("button", name="Log in").click()
     tab.get_by_label("Code", exact=True).fill(totp_code(secret))
-    tab.get_by_role("button", name="Sign In").click()
+    tab.get_by_role("button", name="Log in").click()
     # Signed in once the two-factor step has sent the browser on.
     tab.wait_for_url(lambda address: "/accounts/login/" not in address and "/2fa/" not in address)
     return tab

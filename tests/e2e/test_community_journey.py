@@ -19,7 +19,7 @@ def log_in(page, *, email, next_url=""):
     page.goto(f"/accounts/login/?next={next_url}" if next_url else "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.get_by_test_id("display-name").wait_for()
     page.wait_for_load_state("load")  # the page's scripts (draft autosave, reactions) are running
 
@@ -109,7 +109,7 @@ def test_an_expired_session_mid_post_returns_to_the_text_after_login(page):
     page.get_by_label("Password").wait_for()
     page.get_by_label("Email").fill("sleepy@example.org")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name=re.compile("^Reply to")).wait_for()
     assert page.get_by_label("Your reply").input_value() == "Written before my session expired"
     page.get_by_role("button", name="Post reply").click()

@@ -22,6 +22,7 @@ from alerts.services import approve_report
 from community import services as community_services
 from moderation import services as moderation_services
 from moderation.models import Flag, WatchedWord
+from tests.accounts.account_pages import account_page_types, logged_in_as
 from tests.alerts.factories import SchoolFactory, SubscriptionFactory, last_week
 from tests.articles import factories as article_factories
 from tests.articles.factories import make_article
@@ -99,15 +100,18 @@ def _world():
 
 
 def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]:
-    """The signed-in users by role, and name → (role, method, url, data) for every page type."""
+    """How a client becomes each role, and name → (role, method, url, data) for every page type
+    (the account area's from tests/accounts/account_pages.py)."""
     member, moderator, forum, thread, article, school, subscription = _world()
     thread_url = reverse("community:thread", kwargs={"pk": thread.pk, "slug": thread.slug})
     opening = thread.posts.get(is_opening=True)
     member_page = reverse("moderation:member", kwargs={"member_id": member.pk})
     spanish = SubscriptionFactory(school=school, language="es", grade="2")  # its pages are in Spanish
+    account_roles, account_pages = account_page_types(member, moderator)
     return (
-        {"member": member, "moderator": moderator, "editor": article_factories.editor()},
+        {**account_roles, "editor": logged_in_as(article_factories.editor())},
         {
+            **account_pages,
             "home": (None, "get", "/", None),
             "article-list": (None, "get", reverse("articles:list"), None),
             "article": (None, "get", article.get_absolute_url(), None),
@@ -135,14 +139,6 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
             ),
             "notifications": ("member", "get", reverse("community:notifications"), None),
             "settings": ("member", "get", reverse("community:settings"), None),
-            "account": ("member", "get", reverse("accounts:account"), None),
-            "login": (None, "get", reverse("account_login"), None),
-            "signup-errors": (
-                None,
-                "post",
-                reverse("account_signup"),
-                {"email": "not-an-address", "password1": "abc", "password2": "abc"},
-            ),
             "alerts-index": (None, "get", reverse("alerts:index"), None),
             "school": (None, "get", school.get_absolute_url(), None),
             "subscribe-errors": (None, "post", reverse("alerts:subscribe"), {"email": "nope"}),
@@ -160,7 +156,6 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
             "forbidden": ("member", "get", reverse("moderation:queue"), None),
             "home-member": ("member", "get", "/", None),
             "home-moderator": ("moderator", "get", "/", None),
-            "password-reset": (None, "get", reverse("account_reset_password"), None),
             "story-form": ("member", "get", reverse("community:new_story"), None),
             "post-history": (None, "get", reverse("community:post_history", kwargs={"post_id": opening.pk}), None),
             "thread-tools": (
@@ -221,11 +216,11 @@ STATUS = {"not-found": (404,), "forbidden": (403,)}  # the others answer 200 (a 
 
 def render_every_page_type() -> dict[str, bytes]:
     """name → the HTML of that page type, as its user gets it."""
-    users, pages = _pages()
+    roles, pages = _pages()
     clients = {None: Client()}
-    for role, user in users.items():
+    for role, prepare in roles.items():
         clients[role] = Client()
-        clients[role].force_login(user)
+        prepare(clients[role])
     html = {}
     for name, (role, method, url, data) in pages.items():
         response = getattr(clients[role], method)(url, data or {})

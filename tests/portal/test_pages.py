@@ -87,4 +87,4 @@ def test_robots_and_sitemap(client):
 
 def test_pages_stay_in_english_whatever_the_browser_asks(client):
     html = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
-    assert "Sign In" in html and "Iniciar sesión" not in html
+    assert '<html lang="en">' in html and "<h1>Log in</h1>" in html and "Iniciar sesión" not in html

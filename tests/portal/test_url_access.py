@@ -224,6 +224,7 @@ TABLE = {
     "account_reauthenticate": row(signed_in(200), signed_in(200)),
     "account_email": row(signed_in(200), signed_in(REDIRECT)),
     "account_email_verification_sent": read_only(200),
+    "accounts:email_verification_sent": read_only(200),  # ours, on allauth's path: names the address
     "account_confirm_email": row(200, 404),  # the address is already confirmed
     "account_change_password": row(signed_in(200), signed_in(200)),
     "account_set_password": row(signed_in(REDIRECT), signed_in(REDIRECT)),  # they have one
