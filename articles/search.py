@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import F, Q
 
 from articles.models import Article
-from portal.search import SearchResult, SearchSection, excerpt, headline, query_words, safe_snippet
+from portal.search import SearchResult, SearchSection, excerpt, headline, headline_snippet, query_words, safe_snippet
 
 MAX_RESULTS = 20
 MAX_CLOSEST = 5
@@ -24,7 +24,8 @@ def search(query: str, *, user) -> SearchSection:
     section = SearchSection(title="Articles")
     if not query:
         return section
-    if connection.vendor == "postgresql":
+    full_text = connection.vendor == "postgresql"
+    if full_text:
         articles = _full_text(query)
         if not articles and (articles := _closest(query)):
             # Nothing matched word for word: likely a misspelling. Say these are near matches.
@@ -32,15 +33,17 @@ def search(query: str, *, user) -> SearchSection:
             section.near_matches = True
     else:
         articles = _contains(query)
-    section.results = [
-        SearchResult(
-            title=article.title,
-            url=article.get_absolute_url(),
-            snippet=safe_snippet(article.snippet),
-            meta=f"{article.category.name} · {article.reading_minutes} min read",
+    for article in articles:
+        # ts_headline's fragments are widened to whole words; the SQLite excerpt already is.
+        snippet = headline_snippet(article.snippet, article.body_text) if full_text else safe_snippet(article.snippet)
+        section.results.append(
+            SearchResult(
+                title=article.title,
+                url=article.get_absolute_url(),
+                snippet=snippet,
+                meta=f"{article.category.name} · {article.reading_minutes} min read",
+            )
         )
-        for article in articles
-    ]
     return section
 
 
@@ -58,7 +61,7 @@ def _ranked(ts_query: SearchQuery) -> list[Article]:
             rank=SearchRank(F("search_vector"), ts_query),
             snippet=headline("body_text", ts_query),
         )
-        .only("title", "slug", "reading_minutes", "category__name")
+        .only("title", "slug", "reading_minutes", "body_text", "category__name")
         .order_by("-rank", "-published_at")[:MAX_RESULTS]
     )
 

@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet
 
 from community import access
 from community.models import Post
-from portal.search import SearchResult, SearchSection, excerpt, headline, query_words, safe_snippet
+from portal.search import SearchResult, SearchSection, excerpt, headline, headline_snippet, query_words, safe_snippet
 
 MAX_RESULTS = 20
 # A common word ("ivig", "school") can match a third of all posts; ranking them all took ~100-300 ms
@@ -58,14 +58,16 @@ def _contains(readable: QuerySet, query: str) -> list[Post]:
 def search(query: str, *, user) -> SearchSection:
     section = SearchSection(title="Community")
     readable = access.searchable_posts(user)
-    posts = _best_matches(readable, query) if connection.vendor == "postgresql" else _contains(readable, query)
+    full_text = connection.vendor == "postgresql"
+    posts = _best_matches(readable, query) if full_text else _contains(readable, query)
     for post in posts:
         kind = "Story" if post.is_opening and post.thread.forum.slug == "recovery-stories" else "Post"
+        snippet = headline_snippet(post.headline, post.body) if full_text else safe_snippet(post.headline)
         section.results.append(
             SearchResult(
                 title=post.thread.title,
                 url=post.get_absolute_url(),
-                snippet=safe_snippet(post.headline),
+                snippet=snippet,
                 meta=f"{kind} by {post.author.display_name} in {post.thread.forum.name}",
             )
         )

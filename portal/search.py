@@ -25,6 +25,8 @@ MAX_WORDS_CORRECTED = 8
 SNIPPET_CHARS = 240
 HEADLINE_START = "\x02"
 HEADLINE_STOP = "\x03"
+FRAGMENT_BREAK = "\x04"
+MAX_WORD_EXTENSION = 60
 
 
 @dataclass
@@ -85,17 +87,44 @@ def plain_words(text: str) -> str:
 
 def headline(field: str, query: SearchQuery) -> SearchHeadline:
     """The stored text around the matches of `query` (PostgreSQL's ts_headline), matches marked with
-    HEADLINE_START/STOP; the result is unescaped until `safe_snippet`."""
+    HEADLINE_START/STOP, fragments parted by FRAGMENT_BREAK; unescaped until `headline_snippet`."""
     return SearchHeadline(
         field,
         query,
         config="english",
         start_sel=HEADLINE_START,
         stop_sel=HEADLINE_STOP,
+        fragment_delimiter=FRAGMENT_BREAK,
         max_words=35,
         min_words=15,
         max_fragments=2,
     )
+
+
+def whole_words(headline: str, source: str) -> str:
+    """The fragments of a ts_headline of `source`, each widened to whole words and parted by an ellipsis.
+
+    ts_headline counts the parts of a hyphenated word as words, so a fragment can end on "follow" of
+    "follow-up"; the source says where the word really ends.
+    """
+    fragments = []
+    for fragment in headline.split(FRAGMENT_BREAK):
+        fragment = fragment.strip()
+        plain = fragment.replace(HEADLINE_START, "").replace(HEADLINE_STOP, "")
+        at = source.find(plain) if plain else -1
+        if at >= 0:
+            start, end = at, at + len(plain)
+            while start > 0 and at - start < MAX_WORD_EXTENSION and not source[start - 1].isspace():
+                start -= 1
+            while end < len(source) and end - at - len(plain) < MAX_WORD_EXTENSION and not source[end].isspace():
+                end += 1
+            fragment = source[start:at] + fragment + source[at + len(plain) : end]
+        fragments.append(fragment)
+    return " … ".join(fragment for fragment in fragments if fragment)
+
+
+def headline_snippet(headline: str, source: str) -> SafeString:
+    return safe_snippet(whole_words(headline, source))
 
 
 def safe_snippet(text: str) -> SafeString:

@@ -2,8 +2,10 @@
 
 import pytest
 
+from articles.search import search as article_search
 from community.search import search
 from portal.search import HEADLINE_START, HEADLINE_STOP, excerpt, safe_snippet
+from tests.articles.factories import make_article
 from tests.community import factories
 from tests.factories import UserFactory
 
@@ -59,3 +61,27 @@ def test_a_post_snippet_cut_inside_a_link_on_postgresql_reads_as_words():
     (result,) = search("flares", user=UserFactory()).results
     assert "<mark>flares</mark> and another" in result.snippet
     assert "](" not in result.snippet and "x.example" not in result.snippet and "[" not in result.snippet
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("position", [3, 25, 60])
+def test_a_post_snippet_on_postgresql_is_whole_words(position):
+    words = [f"{n}-day post-infectious follow-up" if n % 4 == 0 else f"word{n}" for n in range(80)]
+    words[position] = "flares"
+    body = " ".join(words)
+    factories.thread(title="Long post", body=body)
+    (result,) = search("flares", user=UserFactory()).results
+    shown = result.snippet.replace("<mark>", "").replace("</mark>", "").replace("…", " ")
+    assert "flares" in shown
+    assert set(shown.split()) <= set(body.split())
+
+
+@pytest.mark.django_db
+def test_an_article_snippet_on_postgresql_is_whole_words():
+    words = [f"{n}-day post-infectious follow-up" if n % 4 == 0 else f"word{n}" for n in range(80)]
+    words[25] = "flares"
+    article = make_article(title="Long article", body=" ".join(words) + "\n")
+    (result,) = article_search("flares", user=None).results
+    shown = result.snippet.replace("<mark>", "").replace("</mark>", "").replace("…", " ")
+    assert "flares" in shown
+    assert set(shown.split()) <= set(article.body_text.split())
