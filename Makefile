@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format worker beat bench clean messages
+.PHONY: run test lint format worker beat bench lighthouse clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,3 +83,13 @@ clean:
 # Benchmarks (not tests): `make bench` or `make bench BENCH_ARGS=--quick`. Needs PostgreSQL, Redis, wrk.
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Lighthouse (performance, accessibility, best practices, SEO) on home, an article, a thread, outcomes,
+# subscribe and a search with "Did you mean", phone and desktop, served by gunicorn with DEBUG off; scores in bench/LIGHTHOUSE.md. Needs
+# PostgreSQL, Chromium and Node.js 18.16+ with npm (the pinned Lighthouse goes to bench/node/node_modules).
+bench/node/node_modules/.installed: bench/node/package-lock.json
+	npm ci --prefix bench/node --no-audit --no-fund --loglevel=error
+	touch $@
+
+lighthouse: $(VENV)/.dev-installed bench/node/node_modules/.installed
+	$(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_ARGS)

@@ -1,13 +1,14 @@
 """The articles' part of `/search/?q=`: PostgreSQL full-text search, or a contains-search on SQLite."""
 
 import re
+from collections.abc import Iterator
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Q
 
 from articles.models import Article
-from portal.search import HEADLINE_START, HEADLINE_STOP, SearchResult, SearchSection, headline, safe_snippet
+from portal.search import SearchResult, SearchSection, excerpt, headline, headline_snippet, query_words, safe_snippet
 
 MAX_RESULTS = 20
 MAX_CLOSEST = 5
@@ -17,29 +18,32 @@ PUBLISHED_VECTORS = (
     f"SELECT search_vector FROM {Article._meta.db_table} WHERE status = '{Article.Status.PUBLISHED.value}'"  # noqa: S608
 )
 CONFIG = "english"
-SNIPPET_CHARS = 240
 
 
 def search(query: str, *, user) -> SearchSection:
     section = SearchSection(title="Articles")
     if not query:
         return section
-    if connection.vendor == "postgresql":
+    full_text = connection.vendor == "postgresql"
+    if full_text:
         articles = _full_text(query)
         if not articles and (articles := _closest(query)):
             # Nothing matched word for word: likely a misspelling. Say these are near matches.
             section.title = "Articles with similar words"
+            section.near_matches = True
     else:
         articles = _contains(query)
-    section.results = [
-        SearchResult(
-            title=article.title,
-            url=article.get_absolute_url(),
-            snippet=safe_snippet(article.snippet),
-            meta=f"{article.category.name} · {article.reading_minutes} min read",
+    for article in articles:
+        # ts_headline's fragments are widened to whole words; the SQLite excerpt already is.
+        snippet = headline_snippet(article.snippet, article.body_text) if full_text else safe_snippet(article.snippet)
+        section.results.append(
+            SearchResult(
+                title=article.title,
+                url=article.get_absolute_url(),
+                snippet=snippet,
+                meta=f"{article.category.name} · {article.reading_minutes} min read",
+            )
         )
-        for article in articles
-    ]
     return section
 
 
@@ -57,7 +61,7 @@ def _ranked(ts_query: SearchQuery) -> list[Article]:
             rank=SearchRank(F("search_vector"), ts_query),
             snippet=headline("body_text", ts_query),
         )
-        .only("title", "slug", "reading_minutes", "category__name")
+        .only("title", "slug", "reading_minutes", "body_text", "category__name")
         .order_by("-rank", "-published_at")[:MAX_RESULTS]
     )
 
@@ -95,7 +99,7 @@ def _closest(query: str) -> list[Article]:
 
 def _contains(query: str) -> list[Article]:
     """SQLite's first look: every word must appear in the title, summary or text."""
-    words = query.split()[:10]
+    words = query_words(query)
     condition = Q()
     for word in words:
         condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body_text__icontains=word)
@@ -103,15 +107,12 @@ def _contains(query: str) -> list[Article]:
         Article.objects.published().filter(condition).select_related("category").newest_first()[:MAX_RESULTS]
     )
     for article in articles:
-        article.snippet = _mark(_excerpt(article.body_text or article.summary, words[0]), words)
+        article.snippet = excerpt(article.body_text or article.summary, words)
     return articles
 
 
-def _excerpt(text: str, word: str) -> str:
-    start = max(0, text.lower().find(word.lower()) - SNIPPET_CHARS // 3)
-    return ("… " if start else "") + text[start : start + SNIPPET_CHARS] + " …"
-
-
-def _mark(text: str, words: list[str]) -> str:
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
-    return pattern.sub(lambda match: f"{HEADLINE_START}{match.group(0)}{HEADLINE_STOP}", text)
+def vocabulary() -> Iterator[str]:
+    """Every published article's words, for search's "Did you mean ...?" (portal.vocabulary)."""
+    texts = Article.objects.published().values_list("title", "summary", "body_text").iterator(chunk_size=100)
+    for title, summary, body_text in texts:
+        yield f"{title}\n{summary}\n{body_text}"

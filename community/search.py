@@ -1,13 +1,16 @@
 """Community posts and stories in the one search: PostgreSQL full text (stored tsvector, GIN), ranked,
-highlighted. Only visible posts, in forums the searcher may read."""
+highlighted; a contains-search on SQLite. Only visible posts, in forums the searcher may read. A
+thread's title is searched with its opening post (on PostgreSQL it is in that post's vector)."""
+
+from collections.abc import Iterator
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 
 from community import access
 from community.models import Post
-from portal.search import SearchResult, SearchSection, headline, safe_snippet
+from portal.search import SearchResult, SearchSection, excerpt, headline, headline_snippet, query_words, safe_snippet
 
 MAX_RESULTS = 20
 # A common word ("ivig", "school") can match a third of all posts; ranking them all took ~100-300 ms
@@ -34,26 +37,44 @@ def _best_matches(readable, query: str) -> list[Post]:
     return sorted(found, key=lambda post: best.index(post.pk))
 
 
+def _contains(readable: QuerySet, query: str) -> list[Post]:
+    """SQLite's first look: every word in the post, or for an opening post in its thread's title or its
+    story's regimen (what the PostgreSQL vector holds)."""
+    words = query_words(query)
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        in_opening = Q(thread__title__icontains=word) | Q(story__regimen__icontains=word)
+        condition &= Q(body__icontains=word) | (Q(is_opening=True) & in_opening)
+    posts = list(
+        readable.filter(condition).select_related("thread__forum", "author").order_by("-created_at")[:MAX_RESULTS]
+    )
+    for post in posts:
+        post.headline = excerpt(post.body, words)
+    return posts
+
+
 def search(query: str, *, user) -> SearchSection:
     section = SearchSection(title="Community")
     readable = access.searchable_posts(user)
-    if connection.vendor == "postgresql":
-        posts = _best_matches(readable, query)
-    else:  # SQLite, the first-look database: plain substring match.
-        posts = (
-            readable.filter(body__icontains=query)
-            .select_related("thread__forum", "author")
-            .annotate(headline=F("body"))
-            .order_by("-created_at")[:MAX_RESULTS]
-        )
+    full_text = connection.vendor == "postgresql"
+    posts = _best_matches(readable, query) if full_text else _contains(readable, query)
     for post in posts:
         kind = "Story" if post.is_opening and post.thread.forum.slug == "recovery-stories" else "Post"
+        snippet = headline_snippet(post.headline, post.body) if full_text else safe_snippet(post.headline)
         section.results.append(
             SearchResult(
                 title=post.thread.title,
                 url=post.get_absolute_url(),
-                snippet=safe_snippet(post.headline if connection.vendor == "postgresql" else post.headline[:300]),
+                snippet=snippet,
                 meta=f"{kind} by {post.author.display_name} in {post.thread.forum.name}",
             )
         )
     return section
+
+
+def vocabulary() -> Iterator[str]:
+    """The titles of public threads, for search's "Did you mean ...?" (portal.vocabulary): never a held,
+    deleted or members-only thread's."""
+    yield from access.public_threads().values_list("title", flat=True).iterator(chunk_size=2000)

@@ -13,8 +13,11 @@ app.autodiscover_tasks()
 
 @app.on_after_configure.connect
 def collect_beat_schedule(sender, **kwargs):
-    """Each app lists its periodic tasks in `<app>/schedule.py: BEAT_SCHEDULE`."""
+    """Each app lists its periodic tasks in `<app>/schedule.py: BEAT_SCHEDULE`, the portal its own in
+    portal/schedule.py."""
     from portal.hooks import app_hooks
+    from portal.schedule import BEAT_SCHEDULE
 
+    sender.conf.beat_schedule.update(BEAT_SCHEDULE)
     for schedule in app_hooks("schedule", "BEAT_SCHEDULE"):
         sender.conf.beat_schedule.update(schedule)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from portal import healthz as health
 from portal.hooks import app_hooks
 from portal.pagecache import cache_anonymous_page
-from portal.search import clean_query
+from portal.search import clean_query, did_you_mean, exact_results, search_everything
 
 
 @require_safe
@@ -48,9 +48,15 @@ def csrf_failure(request, reason=""):
 @cache_anonymous_page
 def search(request):
     query = clean_query(request.GET.get("q", ""))
-    sections = [search_app(query, user=request.user) for search_app in app_hooks("search", "search")] if query else []
+    sections = search_everything(query, user=request.user) if query else []
+    found = exact_results(sections)
     return render(
         request,
         "portal/search.html",
-        {"query": query, "sections": sections, "found": any(section.results for section in sections)},
+        {
+            "query": query,
+            "sections": sections,
+            "found": any(section.results for section in sections),
+            "suggestion": did_you_mean(query, user=request.user, found=found) if query else None,
+        },
     )

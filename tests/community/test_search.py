@@ -1,6 +1,9 @@
+from types import SimpleNamespace
+
 import pytest
 
 from accounts.roles import Role
+from community import search as community_search
 from community import services
 from community.models import Story
 from community.search import search
@@ -65,3 +68,40 @@ def test_the_site_search_page_shows_community_results(client):
     factories.thread(title="Tonsillectomy recovery", body="tonsillectomy went well")
     html = client.get("/search/?q=tonsillectomy").content.decode()
     assert "Community" in html and "Tonsillectomy recovery" in html
+
+
+@pytest.fixture
+def on_sqlite(monkeypatch):
+    """`make run`'s SQLite path (a contains-search), run here on the suite's PostgreSQL."""
+    monkeypatch.setattr(community_search, "connection", SimpleNamespace(vendor="sqlite"))
+
+
+def test_sqlite_fallback_finds_a_thread_by_its_title(on_sqlite):
+    thread = factories.thread(title="Tonsillectomy worries", body="Surgery is next week.")
+    services.reply(author=UserFactory(), thread=thread, body="Good luck with it.")
+    factories.thread(title="Insurance", body="Nothing about it here.")
+    (found,) = search("tonsillectomy", user=UserFactory()).results
+    assert found.title == "Tonsillectomy worries" and found.url == thread.opening.get_absolute_url()
+    # Words of the title and of the opening post together, as PostgreSQL's vector holds them.
+    assert titles(search("TONSILLECTOMY surgery", user=UserFactory())) == ["Tonsillectomy worries"]
+    assert titles(search("tonsillectomy luck", user=UserFactory())) == []
+
+
+def test_sqlite_fallback_keeps_held_and_members_only_threads_out(on_sqlite):
+    from django.contrib.auth.models import AnonymousUser
+
+    held = factories.thread(title="Quetiapine side effects", body="Held for now.")
+    services.hold_post(moderator=None, post=held.opening)
+    factories.thread(forum_slug="parent-wellbeing", title="Quetiapine and sleep", body="Members only.")
+    assert search("quetiapine", user=AnonymousUser()).results == []
+    assert titles(search("quetiapine", user=held.author)) == ["Quetiapine and sleep"]
+
+
+def test_sqlite_fallback_snippets_are_whole_words_without_markdown(on_sqlite):
+    words = " ".join(f"word{n}" for n in range(80))
+    factories.thread(title="Flares", body=f"{words} we read [the **guide**](https://x.example/g) on flares. {words}")
+    (result,) = search("flares", user=UserFactory()).results
+    assert "we read the guide on <mark>flares</mark>." in result.snippet
+    assert "x.example" not in result.snippet and "**" not in result.snippet
+    shown = result.snippet.removeprefix("… ").removesuffix(" …").replace("<mark>", "").replace("</mark>", "")
+    assert set(shown.split()) <= {*words.split(), "we", "read", "the", "guide", "on", "flares."}

@@ -22,6 +22,7 @@ from alerts.services import approve_report
 from community import services as community_services
 from moderation import services as moderation_services
 from moderation.models import Flag, WatchedWord
+from portal import vocabulary
 from tests.accounts.account_pages import account_page_types, logged_in_as
 from tests.alerts.factories import SchoolFactory, SubscriptionFactory, last_week
 from tests.articles import factories as article_factories
@@ -96,6 +97,7 @@ def _world():
     community_services.hold_post(moderator=None, post=held, reason="First post")
     ExposureReport.objects.create(school=school, kind="strep", window_start=start, window_end=end, reporter=member)
     subscription = SubscriptionFactory(school=school)
+    vocabulary.rebuild()  # the search page's "Did you mean ...?"
     return member, moderator, forum, thread, article, school, subscription
 
 
@@ -116,6 +118,8 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
             "article-list": (None, "get", reverse("articles:list"), None),
             "article": (None, "get", article.get_absolute_url(), None),
             "search": (None, "get", reverse("search") + "?q=strep", None),
+            "search-did-you-mean": (None, "get", reverse("search") + "?q=strepp", None),
+            "search-nothing-found": (None, "get", reverse("search") + "?q=zzqx", None),
             "forum-index": (None, "get", reverse("community:index"), None),
             "forum": (None, "get", reverse("community:forum", kwargs={"slug": forum.slug}), None),
             "thread-anonymous": (None, "get", thread_url, None),

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from environ import Env
 
 from accounts.demo import seed_demo_users
-from portal import pagecache
+from portal import pagecache, vocabulary
 from portal.hooks import app_hooks
 
 
@@ -31,5 +31,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo password for new demo accounts: {password}"))
         for seed in app_hooks("seed", "seed"):
             seed(stdout=self.stdout)
+        vocabulary.rebuild()  # "Did you mean ...?" knows the demo's words at once, with no beat running
         pagecache.invalidate()  # writes outside the web: no visitor may get a page from before them
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
