@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import F
 
 from community import access
-from community.models import Post
+from community.models import Forum, Post
 from portal.search import SearchResult, SearchSection, headline, safe_snippet
 
 MAX_RESULTS = 20
@@ -47,7 +47,7 @@ def search(query: str, *, user) -> SearchSection:
             .order_by("-created_at")[:MAX_RESULTS]
         )
     for post in posts:
-        kind = "Story" if post.is_opening and post.thread.forum.slug == "recovery-stories" else "Post"
+        kind = "Story" if post.is_opening and post.thread.forum.slug == Forum.STORIES_SLUG else "Post"
         section.results.append(
             SearchResult(
                 title=post.thread.title,

@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from community import services
+from community import services, tokens
 from community.models import Follow, MemberSettings, Notification, Post, Thread
 from community.permissions import NotAllowed
 from moderation.models import ModerationAction
@@ -216,9 +216,9 @@ def test_the_sweeper_resends_what_a_lost_task_dropped(django_capture_on_commit_c
 def test_unfollow_tokens_are_signed():
     member = UserFactory()
     thread = factories.thread(author=member)
-    token = services.unfollow_token(user=member, thread=thread)
-    assert services.read_unfollow_token(token) == (member, thread)
-    assert services.read_unfollow_token(token[:-2] + "xx") is None
+    token = tokens.unfollow_token(user=member, thread=thread)
+    assert tokens.read_unfollow_token(token) == (member, thread)
+    assert tokens.read_unfollow_token(token[:-2] + "xx") is None
 
 
 def test_story_update_only_by_its_author():
