@@ -135,8 +135,8 @@ def build_community(sizes: Sizes, *, say) -> None:
     say(f"community: {sizes.threads} threads, {sizes.posts} posts, {sizes.stories} stories (a few minutes)")
     rng = random.Random(7)
     members = list(User.objects.filter(email__endswith="@bench.invalid").values_list("pk", flat=True))
-    forums = list(Forum.objects.exclude(slug="recovery-stories"))
-    stories_forum = Forum.objects.get(slug="recovery-stories")
+    forums = list(Forum.objects.exclude(slug=Forum.STORIES_SLUG))
+    stories_forum = Forum.objects.get(slug=Forum.STORIES_SLUG)
     newly = Forum.objects.get(slug="newly-diagnosed")
     start = timezone.now() - timedelta(days=400)
     with transaction.atomic():
@@ -226,6 +226,6 @@ def build_community(sizes: Sizes, *, say) -> None:
 
 def busiest_thread():
     """A discussion thread with at least 20 posts: the thread pages the bench reads."""
-    from community.models import Thread
+    from community.models import Forum, Thread
 
-    return Thread.objects.exclude(forum__slug="recovery-stories").filter(reply_count__gte=19).order_by("pk").first()
+    return Thread.objects.exclude(forum__slug=Forum.STORIES_SLUG).filter(reply_count__gte=19).order_by("pk").first()

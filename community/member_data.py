@@ -9,7 +9,7 @@ from django.db.models import Count, F
 
 from accounts.models import User
 from community.models import Follow, MemberSettings, Notification, Post, PostRevision, Reaction, Story, Thread
-from community.services import refresh_thread
+from community.services.derived import refresh_thread
 
 COVERS = {
     "community.Thread": "exported (threads started); erased with the member's posts when they choose so",

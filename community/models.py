@@ -26,6 +26,9 @@ BODY_MAX_LENGTH = 20_000
 
 
 class Forum(models.Model):
+    # The forum whose threads are experience stories, each opened by a story's narrative.
+    STORIES_SLUG = "recovery-stories"
+
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.CharField(max_length=300, blank=True)
@@ -299,6 +302,10 @@ class Story(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Reminders to add the later figures: (months after sharing, the figure it asks for), in order.
+    REMINDERS = [(3, "severity_3_months"), (6, "severity_6_months")]
+    DAYS_PER_MONTH = 30
 
     objects = StoryQuerySet.as_manager()
 

@@ -1,8 +1,11 @@
 """Every non-trivial read of the community, named and chainable. Who may see what is not decided
 here but in community.access, which narrows these querysets."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 
 class ForumQuerySet(models.QuerySet):
@@ -44,6 +47,18 @@ class StoryQuerySet(models.QuerySet):
         """Stories whose post is visible in a thread not deleted (what reminders and lists start from)."""
         Post = self.model._meta.get_field("post").related_model
         return self.filter(post__visibility=Post.Visibility.VISIBLE, post__thread__is_deleted=False)
+
+    def due_a_reminder(self):
+        """Live stories whose next reminder (`Story.REMINDERS`) is due and whose figure is still missing."""
+        now = timezone.now()
+        due = Q()
+        for number, (months, figure) in enumerate(self.model.REMINDERS):
+            due |= Q(
+                reminders_sent=number,
+                created_at__lte=now - timedelta(days=months * self.model.DAYS_PER_MONTH),
+                **{f"{figure}__isnull": True},
+            )
+        return self.live().filter(due)
 
     def for_list(self):
         return self.select_related("post__thread", "post__author").order_by("-created_at", "-id")

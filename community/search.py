@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from community import access
-from community.models import Post
+from community.models import Forum, Post
 from portal.search import SearchResult, SearchSection, excerpt, headline, headline_snippet, query_words, safe_snippet
 
 MAX_RESULTS = 20
@@ -61,7 +61,7 @@ def search(query: str, *, user) -> SearchSection:
     full_text = connection.vendor == "postgresql"
     posts = _best_matches(readable, query) if full_text else _contains(readable, query)
     for post in posts:
-        kind = "Story" if post.is_opening and post.thread.forum.slug == "recovery-stories" else "Post"
+        kind = "Story" if post.is_opening and post.thread.forum.slug == Forum.STORIES_SLUG else "Post"
         snippet = headline_snippet(post.headline, post.body) if full_text else safe_snippet(post.headline)
         section.results.append(
             SearchResult(

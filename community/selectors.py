@@ -1,10 +1,51 @@
-"""Reads of the thread page that are more than a queryset chain."""
+"""Reads that are more than a queryset chain: the thread page's (a post's page, the member's own
+reactions, a quote, the moderators' events between the posts) and the daily tasks' (who is due an
+email or a story reminder)."""
+
+from datetime import timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
 from community import access
-from community.models import Reaction, Thread
+from community.models import MemberSettings, Notification, Reaction, Story, Thread
 from moderation.models import ModerationAction
+
+# --- Who is due an email ----------------------------------------------------------------------
+
+
+def members_due_a_digest() -> list[int]:
+    return list(
+        Notification.objects.pending_email()
+        .filter(recipient__community_settings__emails=MemberSettings.Emails.DAILY)
+        .order_by()
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+
+
+def members_with_stale_notifications(*, older_than: timedelta = timedelta(minutes=30)) -> list[int]:
+    """Members whose each-reply email should have gone out already (a lost task): send again."""
+    cutoff = timezone.now() - older_than
+    return list(
+        Notification.objects.pending_email()
+        .filter(created_at__lt=cutoff)
+        .filter(
+            Q(recipient__community_settings__emails=MemberSettings.Emails.EACH_REPLY)
+            | Q(recipient__community_settings__isnull=True)
+        )
+        .order_by()
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+
+
+def stories_due_a_reminder() -> list[int]:
+    """Stories whose next reminder is due and whose figure is still missing (a batch of 100 at most)."""
+    return list(Story.objects.due_a_reminder().values_list("pk", flat=True)[:100])
+
+
+# --- The thread page --------------------------------------------------------------------------
 
 
 def page_of_post(posts, post_id: str, per_page: int) -> int | None:

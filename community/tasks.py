@@ -1,8 +1,8 @@
-"""Thin Celery wrappers: load ids, call a service."""
+"""Thin Celery wrappers: load ids (community.selectors), call a service."""
 
 from celery import shared_task
 
-from community import services
+from community import selectors, services
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -19,7 +19,7 @@ def send_digest(user_id: int) -> int:
 @shared_task
 def send_daily_digests() -> int:
     """Beat, once a day: one digest task per member who chose the daily digest and has news."""
-    user_ids = services.members_due_a_digest()
+    user_ids = selectors.members_due_a_digest()
     for user_id in user_ids:
         send_digest.delay(user_id)
     return len(user_ids)
@@ -33,7 +33,7 @@ def send_story_reminder(story_id: int) -> bool:
 @shared_task
 def send_story_reminders() -> int:
     """Beat, once a day: remind authors to add their 3- and 6-month figures."""
-    story_ids = services.stories_due_a_reminder()
+    story_ids = selectors.stories_due_a_reminder()
     for story_id in story_ids:
         send_story_reminder.delay(story_id)
     return len(story_ids)
@@ -42,7 +42,7 @@ def send_story_reminders() -> int:
 @shared_task
 def sweep_notification_emails() -> int:
     """Beat: re-send what a lost task dropped (sending twice is harmless: the service checks)."""
-    user_ids = services.members_with_stale_notifications()
+    user_ids = selectors.members_with_stale_notifications()
     for user_id in user_ids:
         send_reply_notifications.delay(user_id)
     return len(user_ids)

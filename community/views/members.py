@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
-from community import access, forms, services
+from community import access, forms, services, tokens
 from community.views import lookups
 from portal.pagecache import cache_anonymous_page
 
@@ -30,7 +30,7 @@ def follow(request, pk):
 @csrf_exempt  # RFC 8058 one-click unfollow from a mail client: the signed token is the credential.
 @require_http_methods(["GET", "HEAD", "POST"])
 def unfollow_by_link(request, token):
-    found = services.read_unfollow_token(token)
+    found = tokens.read_unfollow_token(token)
     if found is None:
         return render(request, "community/unfollow.html", {"invalid": True}, status=404)
     user, thread = found

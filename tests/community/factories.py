@@ -21,11 +21,11 @@ def replies(thread, count: int, *, author=None):
 
 
 def story(*, author=None, treatment=Story.Treatment.IVIG, before=8, m1=6, m3=None, m6=None, **fields) -> Story:
-    forum("recovery-stories")
+    forum(Forum.STORIES_SLUG)
     figures = {
-        "age_band": "5-8",
+        "age_band": Story.AgeBand.FROM_5,
         "regimen": "2 g/kg over 2 days",
-        "side_effects": ["headache"],
+        "side_effects": [Story.SideEffect.HEADACHE],
         "insurance": Story.Insurance.COVERED,
         **fields,
     }

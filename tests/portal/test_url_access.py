@@ -31,6 +31,7 @@ from alerts.models import ExposureReport, SchoolContact, Subscription
 from articles import services as article_services
 from articles.models import ReviewerProfile
 from community import services as community_services
+from community import tokens as community_tokens
 from moderation.models import Suspension, WatchedWord
 from tests.alerts.factories import SchoolFactory, last_week
 from tests.articles import factories as article_factories
@@ -374,7 +375,7 @@ def _build() -> World:
     world.hidden_post = community_services.reply(author=owner, thread=world.thread, body="Hidden later")
     community_services.hide_post(moderator=users[MOD_2FA], post=world.hidden_post, reason="Walk test")
     world.story = community_factories.story(author=owner)
-    world.unfollow_token = community_services.unfollow_token(user=owner, thread=world.thread)
+    world.unfollow_token = community_tokens.unfollow_token(user=owner, thread=world.thread)
     world.word = WatchedWord.objects.create(phrase="walkword", created_by=users[MOD_2FA])
 
     world.article = article_factories.make_article(by=users[EDITOR], reviewed_by=users[REVIEWER])

@@ -71,3 +71,8 @@ def executable_markup(html: str) -> list[str]:
 def assert_no_executable_markup(html: str) -> None:
     found = executable_markup(html)
     assert not found, f"executable markup reached the page: {found}"
+
+
+def user_content(html: str) -> str:
+    """The page's <main>, where user content goes (the site's own header has a logout form and scripts)."""
+    return html[html.index("<main") : html.index("</main>")]
