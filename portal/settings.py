@@ -101,10 +101,7 @@ TEMPLATES = [
 ]
 
 # --- Data -----------------------------------------------------------------------------------
-
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Reuse connections, but check them first: a restarted PostgreSQL costs at most one request.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -113,7 +110,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env.str("REDIS_URL", default="")
-
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -142,7 +138,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # --- Celery ---------------------------------------------------------------------------------
 # Late acks (a task lost with its worker runs again), one task prefetched (a slow batch does not
 # hold others back), no results kept (nobody reads them): every send is recorded in the database.
-
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL) or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL and not env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -180,12 +175,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
-
 # Django's and allauth's backends, each loading the user with their staff roles in one query.
-AUTHENTICATION_BACKENDS = [
-    "accounts.backends.PasswordBackend",
-    "accounts.backends.AllauthBackend",
-]
+AUTHENTICATION_BACKENDS = ["accounts.backends.PasswordBackend", "accounts.backends.AllauthBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -218,8 +209,6 @@ LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
 # --- Moderation -----------------------------------------------------------------------------
-
-# A new member's first posts wait for a moderator's approval.
 MODERATION_HOLD_FIRST_POSTS = env.int("MODERATION_HOLD_FIRST_POSTS", default=2)
 # (count, seconds) pairs per action; a member's first week is stricter.
 MODERATION_RATE_LIMITS = {
@@ -245,7 +234,6 @@ MODERATION_AUTO_HIDE_FLAGS = 3
 COMMUNITY_EMAIL_DELAY_SECONDS = env.int("COMMUNITY_EMAIL_DELAY_SECONDS", default=60)
 
 # --- Crisis help ------------------------------------------------------------------------------
-
 # Lines shown by "Need help now?" (every page), on the flag page and to anyone writing words of crisis,
 # per country; CRISIS_COUNTRY's lines come first. Each line: (number, who answers and when).
 CRISIS_COUNTRY = env("CRISIS_COUNTRY", default="US")
@@ -277,7 +265,6 @@ CRISIS_RESOURCES = {
 CRISIS_DIRECTORY_URL = "https://findahelpline.com/"
 
 # --- Internationalisation -------------------------------------------------------------------
-
 # Pages are in English. Spanish is offered to alert subscribers, chosen per subscription: their emails
 # and their pages (confirm, manage, unsubscribe) render under translation.override(subscription.language).
 # No LocaleMiddleware: a page never varies by browser. Catalogs: <app>/locale/es/LC_MESSAGES/django.po.
@@ -288,7 +275,6 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
-
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -304,7 +290,6 @@ STORAGES = {
 # --- Security -------------------------------------------------------------------------------
 # Headers at the level of an HTTP Observatory A+: HSTS, nosniff, a strict referrer policy, a
 # self-only CSP and a Permissions-Policy.
-
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -321,8 +306,6 @@ PERMISSIONS_POLICY = ", ".join(
         "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
     )
 )  # fmt: skip
-# How many proxies stand in front of the portal, each appending to X-Forwarded-For (the compose
-# file's Caddy: 1). 0 = none: X-Forwarded-For and X-Forwarded-Proto are never believed.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
@@ -340,30 +323,19 @@ if not DEBUG:
 # Self-only sources. No nonces: cached pages would replay one nonce to everyone.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'none'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"], "connect-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"], "form-action": ["'self'"],
     }
-}
+}  # fmt: skip
 
 # --- Logging --------------------------------------------------------------------------------
 # Never log a secret, an email address or a post body: log ids and outcomes only.
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        "django_redis": {"level": "ERROR"},
-    },
+    "loggers": {"django.db.backends": {"level": "INFO"}, "django_redis": {"level": "ERROR"}},
 }
