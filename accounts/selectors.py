@@ -18,3 +18,8 @@ def moderator_ids(among: set[int]) -> frozenset[int]:
     a page of posts asks once instead of once per post."""
     moderators = Q(groups__name=Role.MODERATOR.value) | Q(is_superuser=True)
     return frozenset(User.objects.filter(moderators, pk__in=among, is_active=True).values_list("pk", flat=True))
+
+
+def active_members_with_email(role: Role):
+    """The active members in `role`'s group who have an email address, oldest account first, each once."""
+    return User.objects.filter(groups__name=role.value, is_active=True).exclude(email="").order_by("id").distinct()

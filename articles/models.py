@@ -11,6 +11,8 @@ from articles.querysets import ArticleQuerySet
 REVIEW_INTERVAL = timedelta(days=365)
 # How far ahead an upcoming review counts as "due" (in the weekly email and on the page).
 REVIEW_DUE_WINDOW = timedelta(days=30)
+# The text a medical reviewer signs: once reviewed, these change only through an approved version.
+REVIEWED_FIELDS = ["title", "summary", "key_points", "body"]
 
 
 class Category(models.Model):

@@ -6,13 +6,13 @@ from django.db.models import Count, Prefetch, Q
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status="published")
+        return self.filter(status=self.model.Status.PUBLISHED)
 
     def readable_by(self, user):
         """Published and archived articles for everyone; drafts too for editors and reviewers (preview)."""
         if user.is_authenticated and (user.is_editor or user.is_medical_reviewer):
             return self
-        return self.filter(status__in=["published", "archived"])
+        return self.filter(status__in=[self.model.Status.PUBLISHED, self.model.Status.ARCHIVED])
 
     def signed_by(self, user_id: int):
         """Articles whose shown text this reviewer signed (their latest review is theirs)."""

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import enable_two_factor
-from articles import services
+from articles import selectors, services
 from articles.models import Article, Category, ReviewerProfile
 
 CONTENT_DIR = Path(__file__).resolve().parent / "seed_content"
@@ -122,7 +122,7 @@ def _update_demo_text(*, front: dict, body: str, references: list[dict], editor:
     """Bring a seeded article's text up to its seed file, through a version the demo reviewer approves."""
     article = Article.objects.select_related("last_review__reviewer__reviewer_profile").get(slug=front["slug"])
     review = article.last_review
-    if review is None or not review.is_demonstration or services.pending_version(article) is not None:
+    if review is None or not review.is_demonstration or selectors.pending_version(article) is not None:
         return 0
     content = {
         "title": front["title"],

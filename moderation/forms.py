@@ -1,9 +1,41 @@
 from django import forms
+from django.db import models
 
 from community.forms import SINGLE_LINE
 from moderation.models import Flag, ModerationAction, WatchedWord
 
 SUSPENSION_DAYS = [(1, "1 day"), (3, "3 days"), (7, "1 week"), (30, "30 days")]
+
+
+class PostDecision(models.TextChoices):
+    """A moderator's decision on a post in the queue (the values are the queue buttons')."""
+
+    APPROVE = "approve"
+    HIDE = "hide"
+    DELETE = "delete"
+    WARN = "warn", "Warn author"
+    SUSPEND = "suspend", "Suspend author"
+    BAN = "ban", "Delete all and ban (spam)"
+
+
+class ReportDecision(models.TextChoices):
+    APPROVE = "approve", "Approve and send the alert"
+    REJECT = "reject"
+
+
+class ContactDecision(models.TextChoices):
+    VERIFY = "verify", "Verify this contact"
+    REFUSE = "refuse"
+
+
+class ThreadTool(models.TextChoices):
+    LOCK = "lock"
+    UNLOCK = "unlock"
+    PIN = "pin"
+    UNPIN = "unpin"
+    MOVE = "move"
+    RENAME = "rename"
+    SPLIT = "split"
 
 
 class FlagForm(forms.Form):
@@ -24,27 +56,27 @@ class FlagForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    DECISIONS = ["approve", "hide", "delete", "warn", "suspend", "ban"]
-    decision = forms.ChoiceField(choices=[(d, d) for d in DECISIONS])
+    decision = forms.ChoiceField(choices=PostDecision.choices)
     reason = forms.CharField(label="Reason (the member reads it)", required=False, max_length=500)
     days = forms.TypedChoiceField(label="Suspend for", choices=SUSPENSION_DAYS, coerce=int, required=False)
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") in {"hide", "warn", "suspend"} and not data.get("reason", "").strip():
+        needs_reason = {PostDecision.HIDE, PostDecision.WARN, PostDecision.SUSPEND}
+        if data.get("decision") in needs_reason and not data.get("reason", "").strip():
             self.add_error("reason", "Give a reason: the member will read it.")
-        if data.get("decision") == "suspend" and not data.get("days"):
+        if data.get("decision") == PostDecision.SUSPEND and not data.get("days"):
             self.add_error("days", "Choose how long the suspension lasts.")
         return data
 
 
 class ContactDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("verify", "verify"), ("refuse", "refuse")])
+    decision = forms.ChoiceField(choices=ContactDecision.choices)
     reason = forms.CharField(required=False, max_length=500)
 
 
 class ReportDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+    decision = forms.ChoiceField(choices=ReportDecision.choices)
     reason = forms.CharField(required=False, max_length=500)
 
 
@@ -73,8 +105,7 @@ class WatchedWordForm(forms.Form):
 class ThreadToolForm(forms.Form):
     """One of the thread tools; which fields matter depends on `tool`."""
 
-    TOOLS = ["lock", "unlock", "pin", "unpin", "move", "rename", "split"]
-    tool = forms.ChoiceField(choices=[(t, t) for t in TOOLS], widget=forms.HiddenInput)
+    tool = forms.ChoiceField(choices=ThreadTool.choices, widget=forms.HiddenInput)
     reason = forms.CharField(label="Reason (shown in the thread)", required=False, max_length=300)
     forum = forms.ModelChoiceField(label="Move to", queryset=None, required=False, empty_label="Choose a forum")
     title = forms.CharField(label="New title", required=False, min_length=5, max_length=140, validators=[SINGLE_LINE])
@@ -95,11 +126,11 @@ class ThreadToolForm(forms.Form):
     def clean(self):
         data = super().clean()
         tool = data.get("tool")
-        if tool == "move" and not data.get("forum"):
+        if tool == ThreadTool.MOVE and not data.get("forum"):
             self.add_error("forum", "Choose the forum to move the thread to.")
-        if tool in ("rename", "split") and not data.get("title"):
+        if tool in (ThreadTool.RENAME, ThreadTool.SPLIT) and not data.get("title"):
             self.add_error("title", "Give the thread a title of at least 5 characters.")
-        if tool == "split" and not data.get("posts"):
+        if tool == ThreadTool.SPLIT and not data.get("posts"):
             self.add_error("posts", "Choose at least one reply to split off.")
         return data
 

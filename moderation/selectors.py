@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 
@@ -25,9 +26,17 @@ class AuthorHistory:
     recent_actions: list[ModerationAction] = field(default_factory=list)
 
 
+class QueueKind(models.TextChoices):
+    """What waits in the review queue (queue.html picks the row's template by it)."""
+
+    POST = "post"
+    REPORT = "report"
+    CONTACT = "contact"
+
+
 @dataclass
 class QueueItem:
-    kind: str  # "post", "report" or "contact"
+    kind: QueueKind
     waiting_since: datetime
     is_crisis: bool = False
     post: Post | None = None
@@ -98,7 +107,7 @@ def _author_histories(author_ids: set[int]) -> dict[int, AuthorHistory]:
 
 def _reports_awaiting_review() -> list[QueueItem]:
     return [
-        QueueItem(kind="report", waiting_since=report.created_at, report=report)
+        QueueItem(kind=QueueKind.REPORT, waiting_since=report.created_at, report=report)
         for report in ExposureReport.objects.awaiting_review().select_related("school", "reporter")[:QUEUE_SIZE]
     ]
 
@@ -114,7 +123,7 @@ def _contact_requests() -> list[QueueItem]:
         contact.domain_matches = bool(school_domain) and (
             contact.email_domain == school_domain or contact.email_domain.endswith(f".{school_domain}")
         )
-        items.append(QueueItem(kind="contact", waiting_since=contact.requested_at, contact=contact))
+        items.append(QueueItem(kind=QueueKind.CONTACT, waiting_since=contact.requested_at, contact=contact))
     return items
 
 
@@ -124,7 +133,7 @@ def review_queue(limit: int = QUEUE_SIZE) -> list[QueueItem]:
     histories = _author_histories({post.author_id for post in posts})
     items = [
         QueueItem(
-            kind="post",
+            kind=QueueKind.POST,
             waiting_since=post.first_flag_at or post.created_at,
             is_crisis=post.is_crisis,
             post=post,

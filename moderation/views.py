@@ -20,11 +20,15 @@ from community.models import Post, Thread
 from community.permissions import NotAllowed
 from moderation import policy, selectors, services
 from moderation.forms import (
+    ContactDecision,
     ContactDecisionForm,
     DecisionForm,
     FlagForm,
     LogFilterForm,
+    PostDecision,
+    ReportDecision,
     ReportDecisionForm,
+    ThreadTool,
     ThreadToolForm,
     WatchedWordForm,
 )
@@ -64,23 +68,23 @@ def decide_post(request, post_id):
         return _answer(request, ok=False, message=first_error, item=f"post-{post.pk}")
     decision, reason, moderator = form.cleaned_data["decision"], form.cleaned_data["reason"], request.user
     try:
-        if decision == "approve":
+        if decision == PostDecision.APPROVE:
             services.approve(moderator=moderator, post=post, reason=reason)
             message = "Approved: the post is visible."
-        elif decision == "hide":
+        elif decision == PostDecision.HIDE:
             services.hide(moderator=moderator, post=post, reason=reason)
             message = "Hidden; the author has been told why."
-        elif decision == "delete":
+        elif decision == PostDecision.DELETE:
             services.delete(moderator=moderator, post=post, reason=reason)
             message = "Deleted."
-        elif decision == "warn":
+        elif decision == PostDecision.WARN:
             services.warn(moderator=moderator, member=post.author, reason=reason, post=post)
             message = f"{post.author.display_name} has been warned."
-        elif decision == "suspend":
+        elif decision == PostDecision.SUSPEND:
             days = form.cleaned_data["days"]
             services.suspend(moderator=moderator, member=post.author, days=days, reason=reason, post=post)
             message = f"{post.author.display_name} is suspended for {days} days."
-        elif decision == "ban":
+        elif decision == PostDecision.BAN:
             count = services.ban_and_delete_posts(moderator=moderator, member=post.author, reason=reason)
             message = f"{post.author.display_name} is banned and their {count} posts are deleted."
         else:  # the form allows no other: never fall through to a ban
@@ -98,7 +102,7 @@ def decide_report(request, report_id):
     if not form.is_valid():
         return _answer(request, ok=False, message="Choose approve or reject.", item=f"report-{report.pk}")
     try:
-        if form.cleaned_data["decision"] == "approve":
+        if form.cleaned_data["decision"] == ReportDecision.APPROVE:
             alert_services.approve_report(report=report, moderator=request.user)
             message = "Approved: the alert is on its way to the school's subscribers."
         else:
@@ -117,7 +121,7 @@ def decide_contact(request, contact_id):
     form = ContactDecisionForm(request.POST)
     if not form.is_valid():
         return _answer(request, ok=False, message="Choose verify or refuse.", item=f"contact-{contact.pk}")
-    if form.cleaned_data["decision"] == "verify":
+    if form.cleaned_data["decision"] == ContactDecision.VERIFY:
         alert_services.verify_contact(contact=contact, moderator=request.user)
         message = f"Verified: their reports for {contact.school.name} now publish at once. They are told by email."
     else:
@@ -207,15 +211,16 @@ def thread_tools(request, thread_id):
     if request.method == "POST" and form.is_valid():
         data, moderator = form.cleaned_data, request.user
         tool, reason = data["tool"], data["reason"]
-        if tool in ("lock", "unlock"):
-            community_services.lock_thread(moderator=moderator, thread=thread, locked=tool == "lock", reason=reason)
-        elif tool in ("pin", "unpin"):
-            community_services.pin_thread(moderator=moderator, thread=thread, pinned=tool == "pin")
-        elif tool == "move":
+        if tool in (ThreadTool.LOCK, ThreadTool.UNLOCK):
+            locked = tool == ThreadTool.LOCK
+            community_services.lock_thread(moderator=moderator, thread=thread, locked=locked, reason=reason)
+        elif tool in (ThreadTool.PIN, ThreadTool.UNPIN):
+            community_services.pin_thread(moderator=moderator, thread=thread, pinned=tool == ThreadTool.PIN)
+        elif tool == ThreadTool.MOVE:
             community_services.move_thread(moderator=moderator, thread=thread, forum=data["forum"], reason=reason)
-        elif tool == "rename":
+        elif tool == ThreadTool.RENAME:
             community_services.rename_thread(moderator=moderator, thread=thread, title=data["title"], reason=reason)
-        else:
+        else:  # ThreadTool.SPLIT, the last tool the form allows
             thread = community_services.split_thread(
                 moderator=moderator, thread=thread, posts=list(data["posts"]), title=data["title"], reason=reason
             )

@@ -105,10 +105,7 @@ TEMPLATES = [
 ]
 
 # --- Data -----------------------------------------------------------------------------------
-
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Reuse connections, but check them first: a restarted PostgreSQL costs at most one request.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -117,7 +114,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env.str("REDIS_URL", default="")
-
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -146,7 +142,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # --- Celery ---------------------------------------------------------------------------------
 # Late acks (a task lost with its worker runs again), one task prefetched (a slow batch does not
 # hold others back), no results kept (nobody reads them): every send is recorded in the database.
-
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL) or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL and not env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -187,12 +182,8 @@ CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="") or parseaddr(DEFAULT_FROM_E
 EMAIL_TIMEOUT = 10
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
-
 # Django's and allauth's backends, each loading the user with their staff roles in one query.
-AUTHENTICATION_BACKENDS = [
-    "accounts.backends.PasswordBackend",
-    "accounts.backends.AllauthBackend",
-]
+AUTHENTICATION_BACKENDS = ["accounts.backends.PasswordBackend", "accounts.backends.AllauthBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -253,8 +244,6 @@ LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
 # --- Moderation -----------------------------------------------------------------------------
-
-# A new member's first posts wait for a moderator's approval.
 MODERATION_HOLD_FIRST_POSTS = env.int("MODERATION_HOLD_FIRST_POSTS", default=2)
 # (count, seconds) pairs per action; a member's first week is stricter.
 MODERATION_RATE_LIMITS = {
@@ -280,7 +269,6 @@ MODERATION_AUTO_HIDE_FLAGS = 3
 COMMUNITY_EMAIL_DELAY_SECONDS = env.int("COMMUNITY_EMAIL_DELAY_SECONDS", default=60)
 
 # --- Crisis help ------------------------------------------------------------------------------
-
 # Lines shown by "Need help now?" (every page), on the flag page and to anyone writing words of crisis,
 # per country; CRISIS_COUNTRY's lines come first. Each line: (number, who answers and when).
 CRISIS_COUNTRY = env("CRISIS_COUNTRY", default="US")
@@ -312,7 +300,6 @@ CRISIS_RESOURCES = {
 CRISIS_DIRECTORY_URL = "https://findahelpline.com/"
 
 # --- Internationalisation -------------------------------------------------------------------
-
 # Pages are in English. Spanish is offered to alert subscribers, chosen per subscription (their emails and
 # pages render under translation.override(subscription.language)), and to members for their account pages
 # and account emails (User.language; accounts.middleware and accounts.adapter). No LocaleMiddleware: a page
@@ -325,7 +312,6 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
-
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -341,7 +327,6 @@ STORAGES = {
 # --- Security -------------------------------------------------------------------------------
 # Headers at the level of an HTTP Observatory A+: HSTS, nosniff, a strict referrer policy, a
 # self-only CSP and a Permissions-Policy.
-
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -358,8 +343,6 @@ PERMISSIONS_POLICY = ", ".join(
         "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
     )
 )  # fmt: skip
-# How many proxies stand in front of the portal, each appending to X-Forwarded-For (the compose
-# file's Caddy: 1). 0 = none: X-Forwarded-For and X-Forwarded-Proto are never believed.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
@@ -377,30 +360,19 @@ if not DEBUG:
 # Self-only sources. No nonces: cached pages would replay one nonce to everyone.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'none'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"], "connect-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"], "form-action": ["'self'"],
     }
-}
+}  # fmt: skip
 
 # --- Logging --------------------------------------------------------------------------------
 # Never log a secret, an email address or a post body: log ids and outcomes only.
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        "django_redis": {"level": "ERROR"},
-    },
+    "loggers": {"django.db.backends": {"level": "INFO"}, "django_redis": {"level": "ERROR"}},
 }

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles import services
+from articles import selectors, services
 from articles.models import Article, ArticleVersion, ReviewerProfile
 from tests.articles.factories import editor, make_article, reviewer
 from tests.support.queries import assert_fixed_queries
@@ -120,7 +120,7 @@ def test_an_edit_to_the_key_points_waits_for_a_reviewer_like_the_body(client):
 def test_a_version_saved_before_key_points_existed_keeps_the_reviewed_key_points(client):
     article = make_article(key_points="First point.\nSecond point.")
     version = services.propose_version(
-        editor=article.author, article=article, content={**services.reviewed_content(article), "summary": "Changed."}
+        editor=article.author, article=article, content={**selectors.reviewed_content(article), "summary": "Changed."}
     )
     ArticleVersion.objects.filter(pk=version.pk).update(
         content={key: value for key, value in version.content.items() if key != "key_points"}
@@ -136,7 +136,7 @@ def test_the_badge_names_the_reviewer_of_the_text_shown_while_a_change_waits(dja
     signer = reviewer(display_name="Dr Ash")
     article = make_article(reviewed_by=signer)
     version = services.propose_version(
-        editor=article.author, article=article, content={**services.reviewed_content(article), "summary": "Changed."}
+        editor=article.author, article=article, content={**selectors.reviewed_content(article), "summary": "Changed."}
     )
     html = public_bytes(article).decode()
     assert "Medically reviewed by <strong>Dr Ash</strong>" in html and "Changed." not in html
@@ -219,7 +219,7 @@ def test_restoring_a_revision_of_a_reviewed_article_waits_for_review():
     version = services.propose_version(
         editor=article.author,
         article=article,
-        content={**services.reviewed_content(article), "body": "## Start\n\nSecond words [1].\n"},
+        content={**selectors.reviewed_content(article), "body": "## Start\n\nSecond words [1].\n"},
     )
     services.approve_version(reviewer=reviewer(), version=version)
     services.restore_revision(editor=article.author, revision=first)
@@ -321,9 +321,9 @@ def test_an_article_seeded_before_key_points_gets_them_through_an_approved_versi
 def test_only_editors_propose_changes():
     article = make_article()
     with pytest.raises(PermissionDenied):
-        services.propose_version(editor=reviewer(), article=article, content=services.reviewed_content(article))
+        services.propose_version(editor=reviewer(), article=article, content=selectors.reviewed_content(article))
     assert (
-        services.propose_version(editor=editor(), article=article, content=services.reviewed_content(article)) is None
+        services.propose_version(editor=editor(), article=article, content=selectors.reviewed_content(article)) is None
     )
 
 
@@ -341,7 +341,7 @@ def test_medical_reviewers_are_emailed_once_when_a_change_waits(mailoutbox, djan
     doctor = reviewer(email="doctor@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         version = services.propose_version(
-            editor=article.author, article=article, content={**services.reviewed_content(article), "summary": "New."}
+            editor=article.author, article=article, content={**selectors.reviewed_content(article), "summary": "New."}
         )
     to_reviewers = [message for message in mailoutbox if message.to == [doctor.email]]
     assert len(to_reviewers) == 1
@@ -350,7 +350,7 @@ def test_medical_reviewers_are_emailed_once_when_a_change_waits(mailoutbox, djan
     # A second edit, a task run twice, the sweeper: nothing more.
     with django_capture_on_commit_callbacks(execute=True):
         services.propose_version(
-            editor=article.author, article=article, content={**services.reviewed_content(article), "summary": "Newer."}
+            editor=article.author, article=article, content={**selectors.reviewed_content(article), "summary": "Newer."}
         )
     assert services.tell_reviewers_about_version(version_id=version.pk) == 0
     assert services.sweep_reviewer_notices(older_than=datetime.timedelta(0)) == 0
@@ -361,7 +361,7 @@ def test_the_sweeper_sends_a_notice_a_lost_task_dropped(mailoutbox):
     article = make_article()
     doctor = reviewer(email="doctor@example.org")
     services.propose_version(  # on_commit never runs here: as if the task was lost
-        editor=article.author, article=article, content={**services.reviewed_content(article), "summary": "New."}
+        editor=article.author, article=article, content={**selectors.reviewed_content(article), "summary": "New."}
     )
     assert services.sweep_reviewer_notices(older_than=datetime.timedelta(0)) == 2  # the doctor and the first reviewer
     assert [message.to for message in mailoutbox if message.to == [doctor.email]] == [[doctor.email]]
@@ -371,7 +371,7 @@ def test_the_sweeper_sends_a_notice_a_lost_task_dropped(mailoutbox):
 def test_the_record_review_form_points_to_a_waiting_change(client):
     article = make_article()
     version = services.propose_version(
-        editor=article.author, article=article, content={**services.reviewed_content(article), "summary": "New."}
+        editor=article.author, article=article, content={**selectors.reviewed_content(article), "summary": "New."}
     )
     client.force_login(reviewer())
     html = client.get(reverse("admin:articles_article_review", args=[article.pk])).content.decode()
@@ -381,10 +381,10 @@ def test_the_record_review_form_points_to_a_waiting_change(client):
 def test_the_reviewers_queue_lists_waiting_changes_first(client):
     waiting, decided = make_article(title="Waiting one"), make_article(title="Decided one")
     services.propose_version(
-        editor=waiting.author, article=waiting, content={**services.reviewed_content(waiting), "summary": "New."}
+        editor=waiting.author, article=waiting, content={**selectors.reviewed_content(waiting), "summary": "New."}
     )
     version = services.propose_version(
-        editor=decided.author, article=decided, content={**services.reviewed_content(decided), "summary": "New."}
+        editor=decided.author, article=decided, content={**selectors.reviewed_content(decided), "summary": "New."}
     )
     services.send_back_version(reviewer=reviewer(), version=version, note="Needs a source.")
     client.force_login(reviewer())

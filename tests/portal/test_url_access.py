@@ -28,6 +28,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from alerts import tokens
 from alerts.models import ExposureReport, SchoolContact, Subscription
+from articles import selectors as article_selectors
 from articles import services as article_services
 from articles.models import ReviewerProfile
 from community import services as community_services
@@ -383,7 +384,7 @@ def _build() -> World:
     world.version = article_services.propose_version(
         editor=users[EDITOR],
         article=world.article,
-        content={**article_services.reviewed_content(world.article), "summary": "A better summary, waiting."},
+        content={**article_selectors.reviewed_content(world.article), "summary": "A better summary, waiting."},
     )
     world.reviewer_profile = ReviewerProfile.objects.get_or_create(
         user=users[REVIEWER], defaults={"slug": "walk-reviewer", "name": "Dr Walk Reviewer"}
