@@ -178,6 +178,8 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PANDAS Parent Network <alerts@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
+# The brand at the start of member emails' subjects (portal.emails.subject_line), allauth's and Django's own.
+EMAIL_SUBJECT_PREFIX = "[PANDAS Parent Network] "
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
 
@@ -206,7 +208,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PANDAS Parent Network] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 # Failed logins: 10 a minute and 30 an hour per IP, 5 in 5 minutes per (IP, address) — the key is
 # made per (IP, address) by accounts.adapter — and ACTION_LIMITS["login_failed_account"] per address.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,30/h/ip,5/5m/key"}
