@@ -14,6 +14,7 @@ A batch to many recipients renders once (`render_email`) and makes each message 
 from contextlib import nullcontext
 from dataclasses import dataclass
 from email.utils import make_msgid, parseaddr
+from typing import TypedDict, Unpack
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
@@ -124,27 +125,26 @@ def compose(
     return message
 
 
+class Rendering(TypedDict, total=False):
+    """What `build_email` passes on to `render_email` besides the template and context."""
+
+    subject: str | None
+    subject_template: str | None
+    language: str | None
+    branded: bool
+
+
 def build_email(
     *,
     to: str,
     template: str,
     context: dict,
-    subject: str | None = None,
-    subject_template: str | None = None,
-    language: str | None = None,
-    branded: bool = True,
     headers: dict | None = None,
     connection=None,
+    **rendering: Unpack[Rendering],
 ) -> EmailMultiAlternatives:
-    """One message to `to` (see `render_email` for the rendering, `compose` for the rest)."""
-    rendered = render_email(
-        template=template,
-        context=context,
-        subject=subject,
-        subject_template=subject_template,
-        language=language,
-        branded=branded,
-    )
+    """One message to `to`: `render_email` then `compose`."""
+    rendered = render_email(template=template, context=context, **rendering)
     return compose(rendered, to=to, headers=headers, connection=connection)
 
 

@@ -6,7 +6,6 @@ from urllib.parse import unquote
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 
 from alerts import emails as alert_emails
 from alerts import services as alert_services
@@ -48,22 +47,6 @@ def test_member_emails_of_every_app_take_the_brand_from_the_one_setting(brand):
         assert message.subject.startswith(BRAND), message.subject
         assert not message.subject.startswith(BRAND + "[PANDAS"), message.subject
     assert built[1].subject == f"{BRAND}Your suspension is lifted"
-
-
-def test_account_emails_from_allauth_use_the_same_prefix(settings, client):
-    assert settings.ACCOUNT_EMAIL_SUBJECT_PREFIX == settings.EMAIL_SUBJECT_PREFIX
-    client.post(
-        reverse("account_signup"),
-        {
-            "email": "new.parent@example.org",
-            "display_name": "Calm Otter",
-            "password1": "a long demo passphrase 42",
-            "password2": "a long demo passphrase 42",
-            "agree_to_rules": "on",
-        },
-    )
-    (message,) = mail.outbox
-    assert message.subject.startswith(settings.EMAIL_SUBJECT_PREFIX)
 
 
 def test_subscriber_emails_are_not_branded_and_come_in_the_subscribers_language(brand):
