@@ -194,6 +194,7 @@ def build_data_export(*, export_id: int) -> bool:
             build_email(
                 to=export.user.email,
                 subject=gettext("Your data from the PANDAS Parent Network is ready"),
+                branded=False,  # the brand is in the sentence
                 template="account/email/data_export_ready",
                 context={"user": export.user, "link": link, "expires_at": export.expires_at},
             ).send()

@@ -1,70 +1,48 @@
-"""Building alert-related messages: subject, plain text, HTML and headers. Sending is a task's job."""
+"""Alert-related messages, described for portal.emails (which builds every email). Sending is a task's job.
 
-from email.utils import parseaddr
-from urllib.parse import quote
+Subscribers' messages come in their language, from `alerts/email/<language>/<name>` (subject, text,
+HTML); they carry no brand prefix (the subject says what the alert is at once).
+"""
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from alerts import tokens
 from alerts.models import Alert, ExposureReport, School, Subscription
-from portal.emails import absolute_url, automatic_headers, build_email, render_plain_text
+from portal.emails import absolute_url, build_email, compose, list_headers, message_id, render_email
 
 STREP_ARTICLE = "/articles/strep-at-school-after-an-exposure/"
 PANDAS_ARTICLE = "/articles/what-are-pandas-and-pans/"
-
-
-def site_host() -> str:
-    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def _language(code: str) -> str:
     return code if code in Subscription.Language.values else Subscription.Language.ENGLISH
 
 
-def _render(name: str, language: str, context: dict) -> tuple[str, str, str]:
+def _to_subscriber(*, to: str, language: str, name: str, context: dict, headers=None, connection=None):
     language = _language(language)
-    base = f"alerts/email/{language}/{name}"
-    # Month and day names in dates follow the subscriber's language.
-    with translation.override(language):
-        # Subject and text are plain text: never HTML-escaped ("St. Mary's", not "St. Mary&#x27;s").
-        subject = " ".join(render_plain_text(f"{base}_subject.txt", context).split())
-        return subject, render_plain_text(f"{base}.txt", context), render_to_string(f"{base}.html", context)
+    return build_email(
+        to=to,
+        template=f"alerts/email/{language}/{name}",
+        context=context,
+        language=language,
+        branded=False,
+        headers=headers,
+        connection=connection,
+    )
 
 
-def _message(*, to: str, language: str, name: str, context: dict, headers=None, connection=None):
-    context = {"site_url": settings.SITE_URL, **context}
-    subject, text, html = _render(name, language, context)
-    message = EmailMultiAlternatives(subject, text, to=[to], headers=automatic_headers(headers), connection=connection)
-    message.attach_alternative(html, "text/html")
-    return message
-
-
-def list_headers(*, unsubscribe_url: str, token: str, list_id: str) -> dict[str, str]:
-    """RFC 2369/8058 one-click unsubscribe (https URL and mailto) and RFC 2919 List-Id."""
-    mailbox = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or f"alerts@{site_host()}"
-    mailto = f"mailto:{mailbox}?subject={quote('unsubscribe ' + token)}"
-    return {
-        "List-Unsubscribe": f"<{unsubscribe_url}>, <{mailto}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": list_id,
-    }
+def _subscriber_list(*, name: str, unsubscribe_url: str, token: str) -> dict[str, str]:
+    """One-click unsubscribe by the https link, or by an email to the sender with the token."""
+    return list_headers(name=name, unsubscribe_url=unsubscribe_url, mailto_subject=f"unsubscribe {token}")
 
 
 def alert_context(alert: Alert) -> dict:
     return {
         "alert": alert,
         "school": alert.school,
-        "strep_url": absolute(STREP_ARTICLE),
-        "pandas_url": absolute(PANDAS_ARTICLE),
-        "school_url": absolute(alert.school.get_absolute_url()),
+        "strep_url": absolute_url(STREP_ARTICLE),
+        "pandas_url": absolute_url(PANDAS_ARTICLE),
+        "school_url": absolute_url(alert.school.get_absolute_url()),
     }
 
 
@@ -72,55 +50,50 @@ def alert_context(alert: Alert) -> dict:
 TOKEN_PLACEHOLDER = "TOKEN-PLACEHOLDER"  # noqa: S105 — a marker in a template, not a secret
 
 
+def unsubscribe_url(token: str) -> str:
+    return absolute_url(reverse("alerts:unsubscribe", args=[token]))
+
+
 def subscription_links(token: str) -> dict[str, str]:
-    return {
-        "unsubscribe_url": absolute(reverse("alerts:unsubscribe", args=[token])),
-        "manage_url": absolute(reverse("alerts:manage", args=[token])),
-    }
+    manage_url = absolute_url(reverse("alerts:manage", args=[token]))
+    return {"unsubscribe_url": unsubscribe_url(token), "manage_url": manage_url}
 
 
-def alert_message(
-    *, alert: Alert, subscription: Subscription, connection=None, rendered: dict | None = None
-) -> EmailMultiAlternatives:
+def alert_message(*, alert: Alert, subscription: Subscription, connection=None, rendered: dict | None = None):
     """The alert for one subscriber. Pass the same `rendered` dict for a whole batch to render once."""
     token = tokens.unsubscribe_token(subscription)
     rendered = {} if rendered is None else rendered
-    key = (alert.pk, _language(subscription.language))
+    language = _language(subscription.language)
+    key = (alert.pk, language)
     if key not in rendered:
-        context = {"site_url": settings.SITE_URL, **alert_context(alert), **subscription_links(TOKEN_PLACEHOLDER)}
-        rendered[key] = _render("alert", subscription.language, context)
-    subject, text, html = rendered[key]
+        rendered[key] = render_email(
+            template=f"alerts/email/{language}/alert",
+            context={**alert_context(alert), **subscription_links(TOKEN_PLACEHOLDER)},
+            language=language,
+            branded=False,
+        )
     headers = {
-        "Message-ID": f"<alert-{alert.pk}.subscription-{subscription.pk}@{site_host()}>",
-        **list_headers(
-            unsubscribe_url=subscription_links(token)["unsubscribe_url"], token=token, list_id=alert.school.list_id
-        ),
+        "Message-ID": message_id(f"alert-{alert.pk}.subscription-{subscription.pk}"),
+        **_subscriber_list(name=f"{alert.school.slug}.alerts", unsubscribe_url=unsubscribe_url(token), token=token),
     }
-    message = EmailMultiAlternatives(
-        subject,
-        text.replace(TOKEN_PLACEHOLDER, token),
-        to=[subscription.email],
-        headers=automatic_headers(headers),
-        connection=connection,
-    )
-    message.attach_alternative(html.replace(TOKEN_PLACEHOLDER, token), "text/html")
-    return message
+    personal = rendered[key].replace(TOKEN_PLACEHOLDER, token)
+    return compose(personal, to=subscription.email, headers=headers, connection=connection)
 
 
 def digest_message(*, digest, items: list[tuple[Subscription, list[Alert]]], connection=None):
     """One email listing the day's alerts for every school the address follows by digest."""
     first = items[0][0]
     token = tokens.unsubscribe_token(first, all_digests=True)
-    unsubscribe_url = absolute(reverse("alerts:unsubscribe", args=[token]))
+    stop_all = unsubscribe_url(token)
     headers = {
-        "Message-ID": f"<digest-{digest.pk}@{site_host()}>",
-        **list_headers(unsubscribe_url=unsubscribe_url, token=token, list_id=f"<digest.alerts.{site_host()}>"),
+        "Message-ID": message_id(f"digest-{digest.pk}"),
+        **_subscriber_list(name="digest.alerts", unsubscribe_url=stop_all, token=token),
     }
     sections = [
         {"school": subscription.school, "alerts": alerts, **subscription_links(tokens.unsubscribe_token(subscription))}
         for subscription, alerts in items
     ]
-    return _message(
+    return _to_subscriber(
         to=digest.email,
         language=first.language,
         name="digest",
@@ -128,18 +101,18 @@ def digest_message(*, digest, items: list[tuple[Subscription, list[Alert]]], con
             "day": digest.day,
             "sections": sections,
             "has_suspected": any(alert.is_suspected for _, alerts in items for alert in alerts),
-            "unsubscribe_url": unsubscribe_url,
-            "strep_url": absolute(STREP_ARTICLE),
-            "pandas_url": absolute(PANDAS_ARTICLE),
+            "unsubscribe_url": stop_all,
+            "strep_url": absolute_url(STREP_ARTICLE),
+            "pandas_url": absolute_url(PANDAS_ARTICLE),
         },
         headers=headers,
         connection=connection,
     )
 
 
-def confirmation_message(*, subscription: Subscription) -> EmailMultiAlternatives:
-    confirm_url = absolute(reverse("alerts:confirm", args=[tokens.confirmation_token(subscription)]))
-    return _message(
+def confirmation_message(*, subscription: Subscription):
+    confirm_url = absolute_url(reverse("alerts:confirm", args=[tokens.confirmation_token(subscription)]))
+    return _to_subscriber(
         to=subscription.email,
         language=subscription.language,
         name="confirm",
@@ -147,9 +120,9 @@ def confirmation_message(*, subscription: Subscription) -> EmailMultiAlternative
     )
 
 
-def already_subscribed_message(*, subscription: Subscription) -> EmailMultiAlternatives:
+def already_subscribed_message(*, subscription: Subscription):
     """Sent instead of a confirmation when the address already follows the school (the page says the same)."""
-    return _message(
+    return _to_subscriber(
         to=subscription.email,
         language=subscription.language,
         name="already_subscribed",
@@ -157,17 +130,21 @@ def already_subscribed_message(*, subscription: Subscription) -> EmailMultiAlter
     )
 
 
-def contact_notice_message(*, report: ExposureReport, school: School, to: str) -> EmailMultiAlternatives:
+def contact_notice_message(*, report: ExposureReport, school: School, to: str):
     """To a verified school contact: a report about their school, even one still under review.
 
     Never the reporter and never the note to moderators.
     """
-    return _message(
+    return _to_subscriber(
         to=to,
         language="en",
         name="contact_notice",
-        context={"report": report, "school": school, "school_url": absolute(school.get_absolute_url())},
+        context={"report": report, "school": school, "school_url": absolute_url(school.get_absolute_url())},
     )
+
+
+# The two messages about school contacts name the site in their own words ("PANDAS Parent Network: ..."),
+# so they go without the prefix.
 
 
 def contact_request_waiting(*, moderator, contact):
@@ -175,6 +152,7 @@ def contact_request_waiting(*, moderator, contact):
     return build_email(
         to=moderator.email,
         subject="PANDAS Parent Network: a school contact request waits for a moderator",
+        branded=False,
         template="alerts/email/contact/request_waiting",
         context={"contact": contact, "queue_url": absolute_url(reverse("moderation:queue"))},
     )
@@ -187,6 +165,7 @@ def contact_decision(*, contact):
         to=contact.user.email,
         subject=f"PANDAS Parent Network: {'you are' if verified else 'you are not'} a verified contact "
         f"for {contact.school.name}",
+        branded=False,
         template="alerts/email/contact/decision",
         context={
             "contact": contact,

@@ -78,12 +78,6 @@ class School(models.Model):
         """The classroom labels the school keeps, in its own spelling."""
         return [label.strip() for label in self.classroom_labels.splitlines() if label.strip()]
 
-    @property
-    def list_id(self) -> str:
-        """RFC 2919 List-Id: one list per school."""
-        host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-        return f"<{self.slug}.alerts.{host}>"
-
 
 class Subscription(models.Model):
     """One address following one school. Nothing but the confirmation mail goes out until CONFIRMED."""

@@ -1,12 +1,11 @@
-"""The weekly review-due email to editors (built here, sent by services.send_review_due_digest)."""
+"""Emails to editors and medical reviewers (built here, sent by articles.services)."""
 
 from datetime import date
 
-from django.core.mail import get_connection
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from portal.emails import absolute_url, build_email
+from portal.emails import absolute_url, build_email, send_all
 
 
 def send_version_waiting(*, reviewers, version) -> int:
@@ -17,15 +16,13 @@ def send_version_waiting(*, reviewers, version) -> int:
         "review_url": absolute_url(reverse("admin:articles_article_version", args=[version.article_id, version.pk])),
         "page_url": absolute_url(version.article.get_absolute_url()),
     }
-    subject = f"[PANDAS Parent Network] A change to “{version.article.title}” waits for medical review"
-    messages = [
-        build_email(to=reviewer.email, subject=subject, template="articles/email/version_waiting", context=context)
-        for reviewer in reviewers
-    ]
-    if not messages:
-        return 0
-    with get_connection() as connection:
-        return connection.send_messages(messages) or 0
+    subject = f"A change to “{version.article.title}” waits for medical review"
+    return send_all(
+        [
+            build_email(to=reviewer.email, subject=subject, template="articles/email/version_waiting", context=context)
+            for reviewer in reviewers
+        ]
+    )
 
 
 def send_review_due(*, editors, articles, today: date) -> int:
@@ -40,17 +37,11 @@ def send_review_due(*, editors, articles, today: date) -> int:
         }
         for article in articles
     ]
-    subject = f"[PANDAS Parent Network] {len(rows)} {ngettext('article review', 'article reviews', len(rows))} due"
-    messages = [
-        build_email(
-            to=editor.email,
-            subject=subject,
-            template="articles/email/review_due",
-            context={"rows": rows, "today": today},
-        )
-        for editor in editors
-    ]
-    if not messages:
-        return 0
-    with get_connection() as connection:
-        return connection.send_messages(messages) or 0
+    subject = f"{len(rows)} {ngettext('article review', 'article reviews', len(rows))} due"
+    context = {"rows": rows, "today": today}
+    return send_all(
+        [
+            build_email(to=editor.email, subject=subject, template="articles/email/review_due", context=context)
+            for editor in editors
+        ]
+    )

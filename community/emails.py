@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from portal.emails import absolute_url as absolute
-from portal.emails import build_email, list_id
+from portal.emails import build_email, list_headers
 
 
 def unfollow_url(user, thread) -> str:
@@ -27,7 +27,7 @@ def story_reminder(story, *, months: int) -> EmailMultiAlternatives:
     }
     return build_email(
         to=user.email,
-        subject=f"[PANDAS Parent Network] How are things {months} months on?",
+        subject=f"How are things {months} months on?",
         template="community/email/story_reminder",
         context=context,
     )
@@ -61,20 +61,14 @@ def reply_notification(user, notifications, *, digest: bool = False) -> EmailMul
         "notifications_url": absolute(reverse("community:notifications")),
         "site_name": "PANDAS Parent Network",
     }
-    # RFC 2369/2919: a list-like message says which list it is and how to stop it. For one thread the
-    # link unfollows it (RFC 8058 one-click: mail clients may POST to it); otherwise it leads to the
-    # email settings, where replies and digests are turned off.
-    headers = {
-        "List-Id": list_id("digest.community" if digest else "replies.community"),
-        "List-Unsubscribe": f"<{context['settings_url']}>",
-    }
-    if len(groups) == 1:
-        headers["List-Unsubscribe"] = f"<{groups[0]['unfollow_url']}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # A list-like message: for one thread the link unfollows it in one click; otherwise it leads to
+    # the email settings, where replies and digests are turned off (not a one-click unsubscribe).
+    one_thread = len(groups) == 1
+    headers = list_headers(
+        name="digest.community" if digest else "replies.community",
+        unsubscribe_url=groups[0]["unfollow_url"] if one_thread else context["settings_url"],
+        one_click=one_thread,
+    )
     return build_email(
-        to=user.email,
-        subject=f"[PANDAS Parent Network] {subject}",
-        template="community/email/replies",
-        context=context,
-        headers=headers,
+        to=user.email, subject=subject, template="community/email/replies", context=context, headers=headers
     )

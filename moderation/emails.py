@@ -1,3 +1,5 @@
+"""Emails from the moderators (built here, sent by moderation.services): subjects carry the brand prefix."""
+
 from django.urls import reverse
 
 from moderation.models import Flag, ModerationAction

@@ -180,6 +180,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # pages and in account emails. Defaults to the sender's address.
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="") or parseaddr(DEFAULT_FROM_EMAIL)[1]
 EMAIL_TIMEOUT = 10
+# The brand at the start of member emails' subjects (portal.emails.subject_line), allauth's and Django's own.
+EMAIL_SUBJECT_PREFIX = "[PANDAS Parent Network] "
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
 # Django's and allauth's backends, each loading the user with their staff roles in one query.
@@ -229,7 +231,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_TIMEOUT = 3600
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PANDAS Parent Network] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 # Tell a member by email when their password, email address or two-factor set-up changes.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Failed logins: 10 a minute and 30 an hour per IP, 5 in 5 minutes per (IP, address) — the key is

@@ -65,7 +65,7 @@ def test_a_moderator_finds_a_member_suspends_them_for_three_days_and_lifts_it(ma
     assert tab.get_by_role("cell", name="suspended a member").is_visible()  # the history
     assert is_suspended(member)
     (suspended_email,) = mail_to(mail_server, "owl@example.org", 1)
-    assert suspended_email.subject == "Your account is suspended for a while"
+    assert suspended_email.subject == "[PANDAS Parent Network] Your account is suspended for a while"
     assert "Why: Unkind replies to a new parent." in suspended_email.body()
 
     # Lift it: the standing is back to active and the member is told.
@@ -76,7 +76,7 @@ def test_a_moderator_finds_a_member_suspends_them_for_three_days_and_lifts_it(ma
     assert tab.get_by_test_id("member-standing").inner_text() == "Active"
     assert not is_suspended(member)
     lifted_email = mail_to(mail_server, "owl@example.org", 2)[1]
-    assert lifted_email.subject == "Your suspension is lifted"
+    assert lifted_email.subject == "[PANDAS Parent Network] Your suspension is lifted"
     assert "Their note: Thank you for your apology." in lifted_email.body()
     assert list(ModerationAction.objects.filter(member=member).values_list("action", flat=True)) == [
         ModerationAction.Action.MEMBER_UNSUSPEND,

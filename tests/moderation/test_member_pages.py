@@ -225,7 +225,10 @@ def test_suspend_then_lift_from_the_member_page(client, moderator, member, djang
     assert "Night Owl Mum can post again and has been told by email." in html
     assert '<dd data-testid="member-standing">Active' in html
     assert not is_suspended(member)
-    assert [m.subject for m in mail.outbox] == ["Your account is suspended for a while", "Your suspension is lifted"]
+    assert [m.subject for m in mail.outbox] == [
+        "[PANDAS Parent Network] Your account is suspended for a while",
+        "[PANDAS Parent Network] Your suspension is lifted",
+    ]
 
 
 def test_lifting_when_nothing_runs_says_so(client, moderator, member):

@@ -40,7 +40,7 @@ def test_lifting_ends_the_suspension_now_logs_it_and_tells_the_member(django_cap
     entry = ModerationAction.objects.filter(action=Action.MEMBER_UNSUSPEND).get()
     assert (entry.actor, entry.member, entry.reason) == (moderator, member, "Sorted out by email")
     (email,) = [message for message in mail.outbox if "lifted" in message.subject]
-    assert email.to == [member.email] and email.subject == "Your suspension is lifted"
+    assert email.to == [member.email] and email.subject == "[PANDAS Parent Network] Your suspension is lifted"
     assert "You can post, react, flag and report again." in email.body
     assert "Their note: Sorted out by email" in email.body
     assert "Why:" not in email.body

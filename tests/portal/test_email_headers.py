@@ -7,6 +7,7 @@ with List-Unsubscribe-Post where one click unsubscribes (RFC 2369, 2919, 8058).
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -138,3 +139,6 @@ def test_the_signup_confirmation_email_is_marked_automatic_with_a_message_id_on_
     (message,) = mail.outbox
     assert message.to == ["new.parent@example.org"]
     assert_automatic(message)
+    # allauth's subjects carry the brand of every other member email: one setting (portal.emails).
+    assert settings.ACCOUNT_EMAIL_SUBJECT_PREFIX == settings.EMAIL_SUBJECT_PREFIX
+    assert message.subject.startswith(settings.EMAIL_SUBJECT_PREFIX)
