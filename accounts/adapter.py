@@ -16,7 +16,7 @@ from accounts.models import User
 from accounts.names import SITE_NAME
 from portal import limits
 from portal.clientip import client_ip
-from portal.emails import absolute_url, automatic_headers
+from portal.emails import absolute_url, build_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -52,9 +52,15 @@ class AccountAdapter(DefaultAccountAdapter):
         super().send_notification_mail(template_prefix, user, {"user": user, **(context or {})}, email)
 
     def render_mail(self, template_prefix, email, context, headers=None):
-        # Account emails (confirmation, password reset) are automatic too: Auto-Submitted, and a
-        # Message-ID on the site's domain, like every email built by portal.emails.
-        return super().render_mail(template_prefix, email, context, headers=automatic_headers(headers))
+        # Through the portal's one builder, like every other email: the subject prefix, Auto-Submitted
+        # and a Message-ID on the site's domain. Every account email has its text and HTML templates.
+        return build_email(
+            to=email,
+            template=f"{template_prefix}_message",
+            subject_template=f"{template_prefix}_subject.txt",
+            context=context,
+            headers=headers,
+        )
 
     def save_user(self, request, user, form, commit=True):
         # Set the pseudonym before the first save: the member row never exists without one.
