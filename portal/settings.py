@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",  # allauth's sessions page (/accounts/sessions/) loads it
     "django.contrib.postgres",
+    "django.forms",  # Django's widget templates, for the project's form renderer below
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -103,6 +104,7 @@ TEMPLATES = [
         },
     },
 ]
+FORM_RENDERER = "portal.forms.PortalFormRenderer"  # {{ field.as_field_group }} draws includes/field.html
 
 # --- Data -----------------------------------------------------------------------------------
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
