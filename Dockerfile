@@ -12,7 +12,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-RUN DEBUG=0 SECRET_KEY=only-for-collectstatic python manage.py collectstatic --noinput \
+RUN DEBUG=0 SECRET_KEY=only-for-collectstatic JOURNAL_KEY=b25seS1mb3ItY29sbGVjdHN0YXRpYy1ub3QtYS1rZXk= python manage.py collectstatic --noinput \
     && mkdir -p /app/var /var/lib/celery \
     && chown -R portal /app/var /var/lib/celery
 

@@ -18,6 +18,7 @@ def bench_environment(*, quick: bool, port: int) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "0",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"),
+        "JOURNAL_KEY": os.environ.get("JOURNAL_KEY", "YmVuY2gtb25seS1qb3VybmFsLWtleS1ub3Qtc2VjcnQ="),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": f"http://127.0.0.1:{port}",
         "SECURE_SSL_REDIRECT": "0",

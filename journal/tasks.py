@@ -1,0 +1,17 @@
+"""Celery tasks of the journal: load ids, call a service."""
+
+from celery import shared_task
+
+from journal import services
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=2, max_retries=5)
+def record_exposures(alert_id: int) -> None:
+    """Published by alerts when an alert goes out: the journal adds it to the children at the school."""
+    services.record_exposures(alert_id=alert_id)
+
+
+@shared_task(acks_late=True)
+def sweep_exposures() -> None:
+    """Beat: publish what a lost task left behind."""
+    services.sweep_exposures()
