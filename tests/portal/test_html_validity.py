@@ -17,9 +17,10 @@ from django.test import Client
 from django.urls import reverse
 
 from alerts import tokens
-from alerts.models import ExposureReport
+from alerts.models import Alert, ExposureReport
 from alerts.services import approve_report
 from community import services as community_services
+from journal import services as journal_services
 from moderation import services as moderation_services
 from moderation.models import Flag, WatchedWord
 from tests.alerts.factories import SchoolFactory, SubscriptionFactory, last_week
@@ -98,10 +99,31 @@ def _world():
     return member, moderator, forum, thread, article, school, subscription
 
 
+def _journal(member, school):
+    """The member's child at the school (whose alert becomes an exposure), with check-ins and events."""
+    child = journal_services.add_child(user=member, label="Our eldest", birth_year="2017")
+    journal_services.add_school(user=member, child=child, school=school, grade="2")
+    journal_services.record_exposures(alert_id=Alert.objects.filter(school=school).first().pk)
+    for days in (1, 2):
+        journal_services.save_check_in(
+            user=member, child=child, date=last_week()[0], ratings={"ocd": days, "overall": 5}, note=f"Day {days}"
+        )
+    journal_services.add_event(
+        user=member,
+        child=child,
+        category="treatment",
+        date=last_week()[0],
+        details={"kind": "antibiotic", "name": "Amoxicillin", "dose": "500 mg"},
+        note="Started after a positive culture",
+    )
+    return child
+
+
 def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]:
     """The signed-in users by role, and name → (role, method, url, data) for every page type."""
     member, moderator, forum, thread, article, school, subscription = _world()
     thread_url = reverse("community:thread", kwargs={"pk": thread.pk, "slug": thread.slug})
+    child = _journal(member, school)
     opening = thread.posts.get(is_opening=True)
     return (
         {"member": member, "moderator": moderator},
@@ -188,6 +210,24 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
                 None,
             ),
             "data-export": ("member", "get", reverse("accounts:export"), None),
+            "journal-home": ("member", "get", reverse("journal:home"), None),
+            "journal-add-child-errors": ("member", "post", reverse("journal:add_child"), {"label": ""}),
+            "journal-child": ("member", "get", reverse("journal:child", args=[child.pk]), None),
+            "journal-edit-child": ("member", "get", reverse("journal:edit_child", args=[child.pk]), None),
+            "journal-check-in": ("member", "get", reverse("journal:check_in", args=[child.pk]), None),
+            "journal-check-in-errors": (
+                "member",
+                "post",
+                reverse("journal:check_in", args=[child.pk]),
+                {"date": "2999-01-01", "ocd": "4"},
+            ),
+            "journal-events": ("member", "get", reverse("journal:events", args=[child.pk]), None),
+            "journal-treatment-form": (
+                "member",
+                "get",
+                reverse("journal:add_event", args=[child.pk, "treatment"]),
+                None,
+            ),
         },
     )
 
@@ -216,6 +256,8 @@ def render_every_page_type() -> dict[str, bytes]:
     assert "<blockquote>" in thread and 'data-testid="thread-event"' in thread and "post-hidden" in thread
     queue = html["moderation-queue"].decode()
     assert "Looks like spam" in queue and "Held for review" in queue and "strep" in queue.lower()
+    journal_child = html["journal-child"].decode()
+    assert "Strep reported at" in journal_child and "Confirm" in journal_child and "Day 2" in journal_child
     return html
 
 

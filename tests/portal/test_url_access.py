@@ -31,6 +31,7 @@ from alerts.models import ExposureReport, SchoolContact, Subscription
 from articles import services as article_services
 from articles.models import ReviewerProfile
 from community import services as community_services
+from journal import services as journal_services
 from moderation.models import Suspension, WatchedWord
 from tests.alerts.factories import SchoolFactory, last_week
 from tests.articles import factories as article_factories
@@ -133,6 +134,9 @@ COMPOSE = row(signed_in(200, suspended=403), signed_in(400, suspended=403))
 # The owner's post: its author and the moderators may edit or delete it; to anyone else it is missing.
 OWN_POST_GET = signed_in(404, owner=200, mod_2fa=200)
 SIGNED_OUT_ONLY = every(REDIRECT, anon=200)  # login and signup send a member home
+# A child's journal: its caregiver gets the page (a form with its errors for an empty POST); moderators,
+# editors and superusers, like any other member, are told it does not exist.
+CAREGIVER_ONLY = signed_in(404, owner=200)
 
 TABLE = {
     # portal
@@ -240,6 +244,18 @@ TABLE = {
     "mfa_generate_recovery_codes": row(signed_in(REAUTH), signed_in(REAUTH)),
     "mfa_download_recovery_codes": row(signed_in(404), signed_in(404)),
     "usersessions_list": row(signed_in(200), signed_in(REDIRECT)),
+    # journal: the child's caregivers only (the owner's child here); to anyone else, staff included, it is not there
+    "journal:home": row(signed_in(200), signed_in(405)),
+    "journal:add_child": row(signed_in(200), signed_in(200)),
+    "journal:child": row(CAREGIVER_ONLY, signed_in(405)),
+    "journal:edit_child": row(CAREGIVER_ONLY, CAREGIVER_ONLY),
+    "journal:add_school": post_only(CAREGIVER_ONLY, get=signed_in(405)),
+    "journal:remove_school": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
+    "journal:check_in": row(CAREGIVER_ONLY, CAREGIVER_ONLY),
+    "journal:events": row(CAREGIVER_ONLY, signed_in(405)),
+    "journal:add_event": row(CAREGIVER_ONLY, CAREGIVER_ONLY),
+    "journal:delete_event": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
+    "journal:exposure": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
 }
 
 
@@ -395,6 +411,12 @@ def _build() -> World:
     )
     world.contact = SchoolContact.objects.create(user=member, school=world.school, role_at_school="school nurse")
 
+    world.child = journal_services.add_child(user=owner, label="Walk child")
+    world.placement = journal_services.add_school(user=owner, child=world.child, school=world.school, grade="3")
+    world.event = journal_services.add_event(
+        user=owner, child=world.child, category="appointment", date=start, details={"with": "Walk clinic"}
+    )
+
     address = EmailAddress.objects.get(user=owner)
     world.email_key = EmailConfirmationHMAC(address).key
 
@@ -459,6 +481,15 @@ def url_arguments(world: World) -> dict:
         "account_confirm_email": {"key": world.email_key},
         "account_reset_password_from_key": {"uidb36": world.reset[0], "key": world.reset[1]},
         "accounts:export_download": {"token": "not-a-valid-link"},
+        "journal:child": {"child_id": world.child.pk},
+        "journal:edit_child": {"child_id": world.child.pk},
+        "journal:add_school": {"child_id": world.child.pk},
+        "journal:remove_school": {"child_id": world.child.pk, "placement_id": world.placement.pk},
+        "journal:check_in": {"child_id": world.child.pk},
+        "journal:events": {"child_id": world.child.pk},
+        "journal:add_event": {"child_id": world.child.pk, "category": "infection"},
+        "journal:delete_event": {"child_id": world.child.pk, "event_id": world.event.pk},
+        "journal:exposure": {"child_id": world.child.pk, "event_id": world.event.pk},
     }
 
 

@@ -1,0 +1,152 @@
+"""The journal's forms: validation and the parent's words for errors. Services check again."""
+
+from django import forms
+from django.utils import timezone
+
+from alerts.forms import SchoolField
+from alerts.models import GRADE_CHOICES
+from journal import events
+from journal.models import AgeBand
+from journal.services import MAX_LABEL_LENGTH, MAX_NOTE_LENGTH
+from journal.symptoms import ANCHORS, GROUPS, SCALE
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NEVER_NAME = "Never the child's name or initials: the label is for you alone, such as “Our eldest”."
+
+
+def today():
+    return timezone.localdate()
+
+
+class ChildForm(forms.Form):
+    label = forms.CharField(label="What you call this child here", max_length=MAX_LABEL_LENGTH, help_text=NEVER_NAME)
+    birth_year = forms.CharField(
+        label="Year of birth",
+        required=False,
+        max_length=4,
+        widget=forms.TextInput(attrs={"pattern": "[0-9]{4}", "autocomplete": "off"}),
+        help_text="Or choose an age band below instead.",
+    )
+    age_band = forms.ChoiceField(label="Age band", choices=[("", "—"), *AgeBand.choices], required=False)
+    onset_date = forms.DateField(
+        label="Date the symptoms began suddenly (onset)",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="The day you remember it started. You can add or change it later.",
+    )
+
+
+class SchoolForm(forms.Form):
+    school = SchoolField(label="School")
+    grade = forms.ChoiceField(
+        label="Grade",
+        choices=[("", "Not given (hear about the whole school)"), *GRADE_CHOICES],
+        required=False,
+        help_text="Alerts for this grade and for the whole school become exposures in the journal.",
+    )
+
+
+def _rating_choices():
+    return [("", "Not rated"), *((str(n), str(n)) for n in SCALE)]
+
+
+class CheckInForm(forms.Form):
+    date = forms.DateField(label="Day", widget=DATE_INPUT, initial=today)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=MAX_NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What happened, what helped. Only the child's caregivers see it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in GROUPS:
+            self.fields[key] = forms.TypedChoiceField(
+                label=label,
+                choices=_rating_choices(),
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        # The scales first, then the note; the day stays at the top.
+        self.order_fields(["date", *(key for key, _ in GROUPS), "note"])
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > today():
+            raise forms.ValidationError("A check-in cannot be for a day in the future.")
+        return day
+
+    def scale_fields(self):
+        return [self[key] for key, _ in GROUPS]
+
+    @property
+    def ratings(self) -> dict:
+        return {key: self.cleaned_data.get(key) for key, _ in GROUPS if self.cleaned_data.get(key) is not None}
+
+    anchors = ANCHORS
+
+
+class DayForm(forms.Form):
+    """The GET form that opens another day's check-in (works without JavaScript)."""
+
+    date = forms.DateField(label="Another day", widget=DATE_INPUT)
+
+
+class EventForm(forms.Form):
+    date = forms.DateField(label="Date", widget=DATE_INPUT, initial=today)
+    note = forms.CharField(
+        label="Note", required=False, max_length=MAX_NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    detail_fields: tuple[str, ...] = ()
+
+    def details(self) -> dict:
+        return {name: self.cleaned_data.get(name) or "" for name in self.detail_fields}
+
+
+class InfectionForm(EventForm):
+    kind = forms.ChoiceField(label="Infection", choices=events.InfectionKind.choices)
+    test = forms.ChoiceField(label="Test", choices=events.TestType.choices, initial=events.TestType.RAPID)
+    result = forms.ChoiceField(label="Result", choices=events.TestResult.choices, initial=events.TestResult.POSITIVE)
+    detail_fields = ("kind", "test", "result")
+    field_order = ["kind", "date", "test", "result", "note"]
+
+
+class TreatmentForm(EventForm):
+    kind = forms.ChoiceField(label="Treatment", choices=events.TreatmentKind.choices)
+    name = forms.CharField(
+        label="Medicine or therapy", required=False, max_length=120, help_text="For example: amoxicillin."
+    )
+    end_date = forms.DateField(
+        label="Last day", required=False, widget=DATE_INPUT, help_text="Leave empty if it goes on."
+    )
+    dose = forms.CharField(label="Dose", required=False, max_length=200)
+    reactions = forms.CharField(label="Reactions or side effects", required=False, max_length=500)
+    detail_fields = ("kind", "name", "dose", "reactions")
+    field_order = ["kind", "name", "date", "end_date", "dose", "reactions", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].label = "First day"
+
+
+class AppointmentForm(EventForm):
+    with_whom = forms.CharField(
+        label="With", required=False, max_length=120, help_text="For example: paediatrician, PANS clinic."
+    )
+    field_order = ["date", "with_whom", "note"]
+
+    def details(self) -> dict:
+        return {"with": self.cleaned_data.get("with_whom") or ""}
+
+
+EVENT_FORMS = {"infection": InfectionForm, "treatment": TreatmentForm, "appointment": AppointmentForm}
+
+
+class ExposureStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(events.ExposureStatus.CONFIRMED, "Confirm"), (events.ExposureStatus.DISMISSED, "Dismiss")]
+    )

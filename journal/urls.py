@@ -1,0 +1,19 @@
+from django.urls import path
+
+from journal import views
+
+app_name = "journal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("children/add/", views.add_child, name="add_child"),
+    path("children/<int:child_id>/", views.child, name="child"),
+    path("children/<int:child_id>/edit/", views.edit_child, name="edit_child"),
+    path("children/<int:child_id>/schools/", views.add_school, name="add_school"),
+    path("children/<int:child_id>/schools/<int:placement_id>/remove/", views.remove_school, name="remove_school"),
+    path("children/<int:child_id>/check-in/", views.check_in, name="check_in"),
+    path("children/<int:child_id>/events/", views.event_list, name="events"),
+    path("children/<int:child_id>/events/add/<slug:category>/", views.add_event, name="add_event"),
+    path("children/<int:child_id>/events/<int:event_id>/delete/", views.delete_event, name="delete_event"),
+    path("children/<int:child_id>/exposures/<int:event_id>/", views.exposure, name="exposure"),
+]
