@@ -25,6 +25,7 @@ from redis.exceptions import RedisError
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.services import publish_task
 from alerts import access, emails
 from alerts.models import (
     CONSENT_RETENTION,
@@ -470,6 +471,9 @@ def _publish_report(report: ExposureReport, *, reviewer: User | None) -> Alert:
     # A school that sends confirmed cases only held the suspected alert back: the confirmed one goes out.
     if created or (confirmed_now and report.school.confirmed_cases_only):
         transaction.on_commit(lambda: publish(_tasks().plan_alert, alert.pk))
+        # The journal records it for the children at the school, in a task of its own (published by name:
+        # alerts never import the journal, nor wait for it).
+        transaction.on_commit(lambda: publish_task("journal.tasks.record_exposures", alert.pk))
     return alert
 
 
