@@ -150,3 +150,18 @@ class ExposureStatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[(events.ExposureStatus.CONFIRMED, "Confirm"), (events.ExposureStatus.DISMISSED, "Dismiss")]
     )
+
+
+class TimelineForm(forms.Form):
+    """The timeline's filters (a GET form)."""
+
+    period = forms.ChoiceField(label="Period", choices=[], required=False)
+    groups = forms.MultipleChoiceField(
+        label="Symptom groups", choices=GROUPS, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        from journal.timeline import PERIODS
+
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(key, label) for key, (label, _) in PERIODS.items()]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("children/<int:child_id>/schools/", views.add_school, name="add_school"),
     path("children/<int:child_id>/schools/<int:placement_id>/remove/", views.remove_school, name="remove_school"),
     path("children/<int:child_id>/check-in/", views.check_in, name="check_in"),
+    path("children/<int:child_id>/timeline/", views.child_timeline, name="timeline"),
     path("children/<int:child_id>/events/", views.event_list, name="events"),
     path("children/<int:child_id>/events/add/<slug:category>/", views.add_event, name="add_event"),
     path("children/<int:child_id>/events/<int:event_id>/delete/", views.delete_event, name="delete_event"),

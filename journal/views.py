@@ -16,8 +16,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from alerts.forms import limit_school_choices
-from journal import access, selectors, services
-from journal.forms import EVENT_FORMS, CheckInForm, ChildForm, DayForm, ExposureStatusForm, SchoolForm
+from journal import access, selectors, services, timeline
+from journal.forms import EVENT_FORMS, CheckInForm, ChildForm, DayForm, ExposureStatusForm, SchoolForm, TimelineForm
 from journal.models import CheckIn, Event
 from journal.symptoms import SCALE_NOTE
 from portal.limits import LimitReached
@@ -270,3 +270,17 @@ def exposure(request, child_id, event_id):
     messages.success(request, "Exposure confirmed." if confirmed else "Exposure dismissed.")
     back_to = "journal:events" if request.POST.get("next") == "events" else "journal:child"
     return redirect(back_to, child_id=child.pk)
+
+
+@journal_page
+@require_safe
+def child_timeline(request, child_id):
+    child, _ = access.child_for(request.user, child_id)
+    form = TimelineForm(request.GET or None)
+    period, groups = timeline.DEFAULT_PERIOD, None
+    if form.is_bound and form.is_valid():
+        period, groups = form.cleaned_data["period"] or period, form.cleaned_data["groups"] or None
+    chart = timeline.build(child, period=period, groups=groups)
+    if not form.is_bound or not form.is_valid():
+        form = TimelineForm(initial={"period": period, "groups": chart.groups})
+    return render(request, "journal/timeline.html", {"child": child, "form": form, "timeline": chart})

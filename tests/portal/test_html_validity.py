@@ -222,6 +222,7 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
                 {"date": "2999-01-01", "ocd": "4"},
             ),
             "journal-events": ("member", "get", reverse("journal:events", args=[child.pk]), None),
+            "journal-timeline": ("member", "get", reverse("journal:timeline", args=[child.pk]), None),
             "journal-treatment-form": (
                 "member",
                 "get",
@@ -258,6 +259,7 @@ def render_every_page_type() -> dict[str, bytes]:
     assert "Looks like spam" in queue and "Held for review" in queue and "strep" in queue.lower()
     journal_child = html["journal-child"].decode()
     assert "Strep reported at" in journal_child and "Confirm" in journal_child and "Day 2" in journal_child
+    assert "<polyline" in html["journal-timeline"].decode()
     return html
 
 
