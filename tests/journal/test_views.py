@@ -316,3 +316,14 @@ def test_the_journal_home_costs_the_same_for_one_child_or_five(client):
 
 def test_robots_are_kept_out_of_the_journal(client):
     assert "Disallow: /journal/" in client.get("/robots.txt").content.decode()
+
+
+def test_the_privacy_page_says_what_the_journal_stores_encrypts_and_who_sees_it(client):
+    html = client.get(reverse("privacy")).content.decode()
+    section = " ".join(html.split('id="privacy-journal"', 1)[1].split("</section>", 1)[0].split())
+
+    assert "the label you choose (never a name)" in section
+    assert "Each of those values is encrypted before it is written to the database" in section
+    assert "the day of each check-in (one per day)" in section and "keyed hash" in section
+    assert "Moderators, editors and administrators cannot see it" in section
+    assert "alerts and their subscribers learn nothing about the children in journals" in section
