@@ -6,7 +6,7 @@ from django.utils import timezone
 from alerts.forms import SchoolField
 from alerts.models import GRADE_CHOICES
 from journal import events
-from journal.models import AgeBand
+from journal.models import AgeBand, Child
 from journal.services import MAX_LABEL_LENGTH, MAX_NOTE_LENGTH
 from journal.symptoms import ANCHORS, GROUPS, SCALE
 
@@ -34,6 +34,9 @@ class ChildForm(forms.Form):
         widget=DATE_INPUT,
         help_text="The day you remember it started. You can add or change it later.",
     )
+    onset_speed = forms.ChoiceField(
+        label="How fast did it come?", choices=[("", "—"), *Child.OnsetSpeed.choices], required=False
+    )
 
 
 class SchoolForm(forms.Form):
@@ -59,6 +62,7 @@ class CheckInForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What happened, what helped. Only the child's caregivers see it.",
     )
+    in_report = forms.BooleanField(label="Show this note in the clinician report", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,7 +76,7 @@ class CheckInForm(forms.Form):
                 widget=forms.RadioSelect,
             )
         # The scales first, then the note; the day stays at the top.
-        self.order_fields(["date", *(key for key, _ in GROUPS), "note"])
+        self.order_fields(["date", *(key for key, _ in GROUPS), "note", "in_report"])
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -101,6 +105,7 @@ class EventForm(forms.Form):
     note = forms.CharField(
         label="Note", required=False, max_length=MAX_NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
+    in_report = forms.BooleanField(label="Show this note in the clinician report", required=False)
     detail_fields: tuple[str, ...] = ()
 
     def details(self) -> dict:
@@ -112,7 +117,7 @@ class InfectionForm(EventForm):
     test = forms.ChoiceField(label="Test", choices=events.TestType.choices, initial=events.TestType.RAPID)
     result = forms.ChoiceField(label="Result", choices=events.TestResult.choices, initial=events.TestResult.POSITIVE)
     detail_fields = ("kind", "test", "result")
-    field_order = ["kind", "date", "test", "result", "note"]
+    field_order = ["kind", "date", "test", "result", "note", "in_report"]
 
 
 class TreatmentForm(EventForm):
@@ -126,7 +131,7 @@ class TreatmentForm(EventForm):
     dose = forms.CharField(label="Dose", required=False, max_length=200)
     reactions = forms.CharField(label="Reactions or side effects", required=False, max_length=500)
     detail_fields = ("kind", "name", "dose", "reactions")
-    field_order = ["kind", "name", "date", "end_date", "dose", "reactions", "note"]
+    field_order = ["kind", "name", "date", "end_date", "dose", "reactions", "note", "in_report"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +142,7 @@ class AppointmentForm(EventForm):
     with_whom = forms.CharField(
         label="With", required=False, max_length=120, help_text="For example: paediatrician, PANS clinic."
     )
-    field_order = ["date", "with_whom", "note"]
+    field_order = ["date", "with_whom", "note", "in_report"]
 
     def details(self) -> dict:
         return {"with": self.cleaned_data.get("with_whom") or ""}

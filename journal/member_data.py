@@ -57,7 +57,8 @@ def export(user: User) -> dict:
     }
     for link, child in pairs:
         check_ins = [
-            {"date": _date(c.date), "ratings": c.ratings, "note": c.note} for c in check_ins_by_child.get(child.pk, [])
+            {"date": _date(c.date), "ratings": c.ratings, "note": c.note, "note_in_report": c.in_report}
+            for c in check_ins_by_child.get(child.pk, [])
         ]
         check_in_rows += [
             {"child": child.label, "date": row["date"], **row["ratings"], "note": row["note"]} for row in check_ins
@@ -69,6 +70,7 @@ def export(user: User) -> dict:
                 "birth_year": child.birth_year,
                 "age_band": child.age_band,
                 "onset_date": _date(child.onset_date),
+                "onset_speed": child.onset_speed_text,
                 "schools": [
                     {"school": school_names.get(p.school_id, "a school no longer listed"), "grade": p.grade_text}
                     for p in schools_by_child.get(child.pk, [])
@@ -82,6 +84,7 @@ def export(user: User) -> dict:
                         "end_date": _date(event.end_date),
                         "details": event.details,
                         "note": event.note,
+                        "note_in_report": event.in_report,
                     }
                     for event in sorted(events_by_child.get(child.pk, []), key=lambda e: e.sort_key)
                 ],

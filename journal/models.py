@@ -25,10 +25,16 @@ AgeBand = Story.AgeBand  # the same bands as the community's stories
 class Child(models.Model):
     """A child as the parent chose to call them ("Our eldest"): never a name field."""
 
+    class OnsetSpeed(models.TextChoices):
+        ABRUPT = "abrupt", "Overnight, or within two or three days"
+        WEEKS = "weeks", "Within a week or two"
+        GRADUAL = "gradual", "Gradually, over weeks or months"
+
     label = EncryptedTextField()
     birth_year = EncryptedTextField(blank=True, default="")
     age_band = EncryptedTextField(blank=True, default="")
     onset_date = EncryptedDateField(null=True, blank=True)
+    onset_speed = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     caregivers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Caregiver", related_name="journal_children")
 
@@ -40,6 +46,10 @@ class Child(models.Model):
 
     def __str__(self):
         return f"child #{self.pk}"
+
+    @property
+    def onset_speed_text(self) -> str:
+        return dict(self.OnsetSpeed.choices).get(self.onset_speed, "")
 
     @property
     def age_text(self) -> str:
@@ -134,6 +144,8 @@ class CheckIn(models.Model):
     date = models.DateField()
     ratings = EncryptedJSONField(default=dict)
     note = EncryptedTextField(blank=True, default="")
+    # The parent chose this note for the clinician report (a flag: the note itself stays encrypted).
+    in_report = models.BooleanField(default=False)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -166,6 +178,7 @@ class Event(models.Model):
     # Per category: see journal/events.py (kinds, tests, results, doses, an exposure's school and status).
     details = EncryptedJSONField(default=dict)
     note = EncryptedTextField(blank=True, default="")
+    in_report = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

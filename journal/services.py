@@ -43,7 +43,7 @@ def _not_future(day: datetime.date | None, field: str, what: str) -> None:
 # --- Children ------------------------------------------------------------------------------------
 
 
-def _validate_child(*, label: str, birth_year: str, age_band: str, onset_date) -> dict:
+def _validate_child(*, label: str, birth_year: str, age_band: str, onset_date, onset_speed: str = "") -> dict:
     label = " ".join(label.split())
     if not label:
         raise ValidationError({"label": "Give the child a label, such as “Our eldest”."})
@@ -55,13 +55,25 @@ def _validate_child(*, label: str, birth_year: str, age_band: str, onset_date) -
     if birth_year and age_band:
         raise ValidationError({"age_band": "Give the year of birth or the age band, not both."})
     _not_future(onset_date, "onset_date", "The onset date")
-    return {"label": label, "birth_year": birth_year, "age_band": age_band, "onset_date": onset_date}
+    if onset_speed and onset_speed not in Child.OnsetSpeed.values:
+        raise ValidationError({"onset_speed": "Choose how fast the symptoms came from the list."})
+    return {
+        "label": label,
+        "birth_year": birth_year,
+        "age_band": age_band,
+        "onset_date": onset_date,
+        "onset_speed": onset_speed,
+    }
 
 
-def add_child(*, user, label: str, birth_year: str = "", age_band: str = "", onset_date=None) -> Child:
+def add_child(
+    *, user, label: str, birth_year: str = "", age_band: str = "", onset_date=None, onset_speed: str = ""
+) -> Child:
     """A new child in `user`'s journal, with `user` as its owner."""
     _active(user)
-    values = _validate_child(label=label, birth_year=birth_year, age_band=age_band, onset_date=onset_date)
+    values = _validate_child(
+        label=label, birth_year=birth_year, age_band=age_band, onset_date=onset_date, onset_speed=onset_speed
+    )
     limits.consume("journal_child", user.pk)
     with transaction.atomic():
         child = Child.objects.create(**values)
@@ -70,9 +82,13 @@ def add_child(*, user, label: str, birth_year: str = "", age_band: str = "", ons
     return child
 
 
-def update_child(*, user, child: Child, label: str, birth_year: str = "", age_band: str = "", onset_date=None) -> Child:
+def update_child(
+    *, user, child: Child, label: str, birth_year: str = "", age_band: str = "", onset_date=None, onset_speed: str = ""
+) -> Child:
     access.require(user, child, access.OWN)
-    values = _validate_child(label=label, birth_year=birth_year, age_band=age_band, onset_date=onset_date)
+    values = _validate_child(
+        label=label, birth_year=birth_year, age_band=age_band, onset_date=onset_date, onset_speed=onset_speed
+    )
     for name, value in values.items():
         setattr(child, name, value)
     child.save(update_fields=list(values))
@@ -129,7 +145,9 @@ def _validate_ratings(ratings: dict) -> dict:
     return clean
 
 
-def save_check_in(*, user, child: Child, date: datetime.date, ratings: dict, note: str = "") -> tuple[CheckIn, bool]:
+def save_check_in(
+    *, user, child: Child, date: datetime.date, ratings: dict, note: str = "", in_report: bool = False
+) -> tuple[CheckIn, bool]:
     """The day's check-in: created, or, if the day already has one, updated. Returns (check-in, created)."""
     access.require(user, child, access.LOG)
     _not_future(date, "date", "A check-in")
@@ -146,6 +164,7 @@ def save_check_in(*, user, child: Child, date: datetime.date, ratings: dict, not
         if created:
             check_in = CheckIn(child=child, date=date)
         check_in.ratings, check_in.note, check_in.logged_by = ratings, note, user
+        check_in.in_report = in_report and bool(note)
         check_in.save()
     return check_in, created
 
@@ -170,7 +189,9 @@ def validate_event(*, category: str, date, end_date=None, details: dict) -> None
             raise ValidationError({name: f"At most {MAX_NOTE_LENGTH} characters."})
 
 
-def add_event(*, user, child: Child, category: str, date, end_date=None, details: dict, note: str = "") -> Event:
+def add_event(
+    *, user, child: Child, category: str, date, end_date=None, details: dict, note: str = "", in_report: bool = False
+) -> Event:
     """An infection, a treatment or an appointment (exposures come from alerts: `record_exposures`)."""
     access.require(user, child, access.LOG)
     details = {name: value.strip() if isinstance(value, str) else value for name, value in details.items()}
@@ -183,6 +204,7 @@ def add_event(*, user, child: Child, category: str, date, end_date=None, details
         end_date=end_date,
         details=details,
         note=note.strip()[:MAX_NOTE_LENGTH],
+        in_report=in_report and bool(note.strip()),
         created_by=user,
     )
 

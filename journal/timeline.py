@@ -129,12 +129,28 @@ class Timeline:
     treatment_y: int = TREATMENT_Y
 
 
-def build(child: Child, *, period: str = DEFAULT_PERIOD, groups: list[str] | None = None, today=None) -> Timeline:
+def build(
+    child: Child,
+    *,
+    period: str = DEFAULT_PERIOD,
+    groups: list[str] | None = None,
+    today=None,
+    start: datetime.date | None = None,
+    check_ins: list[CheckIn] | None = None,
+    child_events: list[Event] | None = None,
+) -> Timeline:
+    """The child's timeline for a period (or from `start`); rows already read may be passed in (the report)."""
     today = today or timezone.localdate()
     days = PERIODS.get(period, PERIODS[DEFAULT_PERIOD])[1]
-    start = today - datetime.timedelta(days=days - 1) if days else None
-    check_ins = list(CheckIn.objects.filter(child=child).between(start, today))
-    child_events = [e for e in Event.objects.filter(child=child).in_order() if _shown(e)]
+    if start is None and days:
+        start = today - datetime.timedelta(days=days - 1)
+    if check_ins is None:
+        check_ins = list(CheckIn.objects.filter(child=child).between(start, today))
+    else:
+        check_ins = [c for c in check_ins if (start is None or c.date >= start) and c.date <= today]
+    if child_events is None:
+        child_events = Event.objects.filter(child=child).in_order()
+    child_events = [e for e in child_events if _shown(e)]
     if start is None:
         dates = [c.date for c in check_ins] + [e.date for e in child_events]
         start = min(dates) if dates else today - datetime.timedelta(days=29)

@@ -9,14 +9,14 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from alerts.forms import limit_school_choices
-from journal import access, selectors, services, timeline
+from journal import access, pdf, report, selectors, services, timeline
 from journal.forms import EVENT_FORMS, CheckInForm, ChildForm, DayForm, ExposureStatusForm, SchoolForm, TimelineForm
 from journal.models import CheckIn, Event
 from journal.symptoms import SCALE_NOTE
@@ -129,7 +129,7 @@ def edit_child(request, child_id):
 def _edit_page(request, child, *, form, school_form, query):
     """The owner's page for the child's details and schools (each form keeps its input on error)."""
     if form is None:
-        fields = ("label", "birth_year", "age_band", "onset_date")
+        fields = ("label", "birth_year", "age_band", "onset_date", "onset_speed")
         form = ChildForm(initial={name: getattr(child, name) for name in fields})
     limit_school_choices(school_form, query=query, selected=school_form["school"].value() or "")
     context = {
@@ -180,7 +180,12 @@ def check_in(request, child_id):
             day = form.cleaned_data["date"]
             try:
                 _, created = services.save_check_in(
-                    user=request.user, child=child, date=day, ratings=form.ratings, note=form.cleaned_data["note"]
+                    user=request.user,
+                    child=child,
+                    date=day,
+                    ratings=form.ratings,
+                    note=form.cleaned_data["note"],
+                    in_report=form.cleaned_data["in_report"],
                 )
             except (ValidationError, LimitReached) as error:
                 _show_errors(form, error)
@@ -194,7 +199,8 @@ def check_in(request, child_id):
         existing = CheckIn.objects.filter(child=child, date=day).first()
         initial = {"date": day}
         if existing:
-            initial.update({"note": existing.note, **{key: str(value) for key, value in existing.ratings.items()}})
+            initial.update({"note": existing.note, "in_report": existing.in_report})
+            initial.update({key: str(value) for key, value in existing.ratings.items()})
         form = CheckInForm(initial=initial)
     context = {
         "child": child,
@@ -233,6 +239,7 @@ def add_event(request, child_id, category):
                 end_date=data.get("end_date"),
                 details=form.details(),
                 note=data["note"],
+                in_report=data["in_report"],
             )
         except (ValidationError, LimitReached) as error:
             _show_errors(form, error)
@@ -284,3 +291,22 @@ def child_timeline(request, child_id):
     if not form.is_bound or not form.is_valid():
         form = TimelineForm(initial={"period": period, "groups": chart.groups})
     return render(request, "journal/timeline.html", {"child": child, "form": form, "timeline": chart})
+
+
+@journal_page
+@require_safe
+def child_report(request, child_id):
+    """The clinician report as a page to print (and the link to its PDF)."""
+    child, _ = access.child_for(request.user, child_id)
+    return render(request, "journal/report.html", {"child": child, "report": report.build(child)})
+
+
+@journal_page
+@require_safe
+def child_report_pdf(request, child_id):
+    child, _ = access.child_for(request.user, child_id)
+    built = report.build(child)
+    response = HttpResponse(pdf.report_pdf({"child": child, "report": built}), content_type="application/pdf")
+    # The file name carries the date only: never the child's label.
+    response["Content-Disposition"] = f'attachment; filename="journal-report-{built.generated:%Y-%m-%d}.pdf"'
+    return response

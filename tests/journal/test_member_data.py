@@ -36,7 +36,7 @@ def test_the_export_holds_each_child_decrypted_with_check_ins_events_and_schools
     assert exported["onset_date"] == "2024-11-02" and exported["your_role"].startswith("Owner")
     assert exported["schools"] == [{"school": str(school), "grade": "Grade 2"}]
     assert exported["check_ins"] == [
-        {"date": str(factories.days_ago(1)), "ratings": {"ocd": 7}, "note": "A hard morning"}
+        {"date": str(factories.days_ago(1)), "ratings": {"ocd": 7}, "note": "A hard morning", "note_in_report": False}
     ]
     assert exported["events"][0]["title"] == "Strep throat" and exported["events"][0]["details"]["result"] == "positive"
     csv_text = archive.read("journal-check-ins.csv").decode()

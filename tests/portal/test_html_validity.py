@@ -223,6 +223,7 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
             ),
             "journal-events": ("member", "get", reverse("journal:events", args=[child.pk]), None),
             "journal-timeline": ("member", "get", reverse("journal:timeline", args=[child.pk]), None),
+            "journal-report": ("member", "get", reverse("journal:report", args=[child.pk]), None),
             "journal-treatment-form": (
                 "member",
                 "get",
