@@ -170,3 +170,27 @@ class TimelineForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [(key, label) for key, (label, _) in PERIODS.items()]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Their email address", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(
+        label="They may",
+        choices=[("can_log", "Log check-ins and events, and see everything"), ("can_view", "See everything")],
+        initial="can_log",
+    )
+
+
+class ShareLinkForm(forms.Form):
+    recipient = forms.CharField(
+        label="Who the link is for",
+        required=False,
+        max_length=80,
+        help_text="For your own list, such as “Dr Rivera”. The clinician does not need an account.",
+    )
+    days = forms.TypedChoiceField(
+        label="The link works for",
+        coerce=int,
+        choices=[(1, "1 day"), (7, "7 days"), (14, "14 days"), (30, "30 days (the longest)")],
+        initial=14,
+    )

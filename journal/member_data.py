@@ -11,7 +11,7 @@ from django.db.models import Count
 from accounts.models import User
 from alerts.models import School
 from journal import events, services
-from journal.models import Caregiver, CheckIn, Child, ChildSchool, Event
+from journal.models import Caregiver, CaregiverInvite, CheckIn, Child, ChildSchool, Event, ShareLink
 from journal.symptoms import GROUPS
 
 COVERS = {
@@ -23,6 +23,9 @@ COVERS = {
     "who logged it is forgotten",
     "journal.Event": "exported with its child; deleted with the child; who added it is forgotten",
     "journal.ExposureScan": "which alerts the journal has read: no member's data",
+    "journal.CaregiverInvite": "exported (invitations the member sent); deleted; accepted ones forget who accepted",
+    "journal.ShareLink": "exported with its views (links the member made); deleted",
+    "journal.ShareView": "exported with its link; deleted with it",
 }
 
 CHECK_IN_COLUMNS = ["child", "date", *(key for key, _ in GROUPS), "note"]
@@ -90,7 +93,32 @@ def export(user: User) -> dict:
                 ],
             }
         )
-    return {"journal": {"children": children, "check_ins": check_in_rows}}
+    return {"journal": {"children": children, "check_ins": check_in_rows, **_sharing(user)}}
+
+
+def _sharing(user: User) -> dict:
+    return {
+        "invitations_sent": [
+            {
+                "email": invite.email,
+                "role": invite.get_role_display(),
+                "sent_at": invite.sent_at.isoformat() if invite.sent_at else None,
+                "accepted": bool(invite.accepted_at),
+                "withdrawn": bool(invite.revoked_at),
+            }
+            for invite in CaregiverInvite.objects.filter(invited_by=user).order_by("id")
+        ],
+        "share_links": [
+            {
+                "for": link.recipient,
+                "made_at": link.created_at.isoformat(),
+                "expires_at": link.expires_at.isoformat(),
+                "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None,
+                "opened_at": [view.viewed_at.isoformat() for view in link.views.all()],
+            }
+            for link in ShareLink.objects.filter(created_by=user).prefetch_related("views").order_by("id")
+        ],
+    }
 
 
 def export_size(user: User) -> int:
@@ -110,3 +138,6 @@ def erase(user: User, *, delete_posts: bool) -> None:
     Child.objects.filter(pk__in=alone).delete()  # with their schools, check-ins and events
     CheckIn.objects.filter(logged_by=user).update(logged_by=None)
     Event.objects.filter(created_by=user).update(created_by=None)
+    CaregiverInvite.objects.filter(invited_by=user).delete()
+    CaregiverInvite.objects.filter(accepted_by=user).update(accepted_by=None)
+    ShareLink.objects.filter(created_by=user).delete()

@@ -12,6 +12,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from alerts.models import GRADE_CHOICES, Alert
 from community.models import Story
@@ -206,3 +207,67 @@ class ExposureScan(models.Model):
 
     def __str__(self):
         return f"exposures of alert #{self.alert_id}"
+
+
+class CaregiverInvite(models.Model):
+    """An invitation, by email, to care for a child too. The address is encrypted; the emailed link
+    is signed (journal.sharing), so no token is stored. The row is the outbox of its email."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="invites")
+    email = EncryptedTextField()
+    role = models.CharField(max_length=10, choices=[c for c in Caregiver.Role.choices if c[0] != "owner"])
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"invite #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.accepted_at and not self.revoked_at and self.expires_at > timezone.now()
+
+
+class ShareLink(models.Model):
+    """A read-only link to a child's report for a clinician: it expires (30 days at most), can be
+    revoked, and every opening is recorded (ShareView) for the parent to see."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="share_links")
+    # Whom the parent gave it to, in their words ("Dr Rivera"): encrypted like the rest.
+    recipient = EncryptedTextField(blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"share link #{self.pk}"
+
+    @property
+    def is_live(self) -> bool:
+        return not self.revoked_at and self.expires_at > timezone.now()
+
+
+class ShareView(models.Model):
+    """One opening of a share link: the time only."""
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="views")
+    viewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-viewed_at", "-id"]
+
+    def __str__(self):
+        return f"view of share link #{self.link_id}"

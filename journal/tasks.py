@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from journal import services
+from journal import services, sharing
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=2, max_retries=5)
@@ -15,3 +15,14 @@ def record_exposures(alert_id: int) -> None:
 def sweep_exposures() -> None:
     """Beat: publish what a lost task left behind."""
     services.sweep_exposures()
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=2, max_retries=8)
+def send_caregiver_invite(invite_id: int) -> None:
+    sharing.send_caregiver_invite(invite_id=invite_id)
+
+
+@shared_task(acks_late=True)
+def tidy_sharing() -> None:
+    """Beat, daily: delete invitations and share links long ended."""
+    sharing.tidy()

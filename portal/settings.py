@@ -237,6 +237,8 @@ ACTION_LIMITS = {
     "already_subscribed": [(1, 86400)],  # "you already follow this school" mails per address
     "journal_child": [(10, 86400)],  # children added to the journal, per member
     "journal_entry": [(120, 3600), (1000, 86400)],  # check-ins and events saved (earlier days too), per member
+    "journal_invite": [(10, 86400)],  # caregiver invitations emailed, per member
+    "journal_share_link": [(10, 86400)],  # clinician share links made, per member
     # Failed logins per address from all IPs together; an account with two-factor on is never
     # stopped by it (accounts/adapter.py), so nobody can lock a moderator out.
     "login_failed_account": [(50, 3600)],

@@ -92,4 +92,22 @@ def test_another_members_journal_is_not_in_my_export():
 
     data = account_services.member_data(user=me)
 
-    assert data["journal"] == {"children": [], "check_ins": []}
+    assert data["journal"] == {"children": [], "check_ins": [], "invitations_sent": [], "share_links": []}
+
+
+def test_invitations_and_share_links_are_exported_and_erased_with_the_account():
+    from journal import sharing
+    from journal.models import CaregiverInvite, ShareLink, ShareView
+
+    child = factories.child()
+    owner = factories.owner_of(child)
+    sharing.invite_caregiver(user=owner, child=child, email="aunt@example.org", role="can_view")
+    link = sharing.create_share_link(user=owner, child=child, days=7, recipient="Dr Rivera")
+    sharing.record_view(link=link)
+
+    data = account_services.member_data(user=owner)["journal"]
+
+    assert data["invitations_sent"][0]["email"] == "aunt@example.org"
+    assert data["share_links"][0]["for"] == "Dr Rivera" and len(data["share_links"][0]["opened_at"]) == 1
+    account_services.delete_account(user=owner)
+    assert not CaregiverInvite.objects.exists() and not ShareLink.objects.exists() and not ShareView.objects.exists()

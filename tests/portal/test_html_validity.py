@@ -21,6 +21,7 @@ from alerts.models import Alert, ExposureReport
 from alerts.services import approve_report
 from community import services as community_services
 from journal import services as journal_services
+from journal import sharing as journal_sharing
 from moderation import services as moderation_services
 from moderation.models import Flag, WatchedWord
 from tests.alerts.factories import SchoolFactory, SubscriptionFactory, last_week
@@ -124,6 +125,10 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
     member, moderator, forum, thread, article, school, subscription = _world()
     thread_url = reverse("community:thread", kwargs={"pk": thread.pk, "slug": thread.slug})
     child = _journal(member, school)
+    invite = journal_sharing.invite_caregiver(user=member, child=child, email="grandma@example.org", role="can_view")
+    link = journal_sharing.create_share_link(user=member, child=child, days=14, recipient="Dr Rivera")
+    journal_sharing.record_view(link=link)
+    invite_token, share_token = journal_sharing.invite_token(invite), journal_sharing.share_token(link)
     opening = thread.posts.get(is_opening=True)
     return (
         {"member": member, "moderator": moderator},
@@ -224,6 +229,9 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
             "journal-events": ("member", "get", reverse("journal:events", args=[child.pk]), None),
             "journal-timeline": ("member", "get", reverse("journal:timeline", args=[child.pk]), None),
             "journal-report": ("member", "get", reverse("journal:report", args=[child.pk]), None),
+            "journal-sharing": ("member", "get", reverse("journal:sharing", args=[child.pk]), None),
+            "journal-invite": ("moderator", "get", reverse("journal:invite", args=[invite_token]), None),
+            "journal-shared": (None, "get", reverse("journal:shared", args=[share_token]), None),
             "journal-treatment-form": (
                 "member",
                 "get",

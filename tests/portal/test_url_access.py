@@ -32,6 +32,7 @@ from articles import services as article_services
 from articles.models import ReviewerProfile
 from community import services as community_services
 from journal import services as journal_services
+from journal import sharing as journal_sharing
 from moderation.models import Suspension, WatchedWord
 from tests.alerts.factories import SchoolFactory, last_week
 from tests.articles import factories as article_factories
@@ -255,6 +256,18 @@ TABLE = {
     "journal:timeline": row(CAREGIVER_ONLY, signed_in(405)),
     "journal:report": row(CAREGIVER_ONLY, signed_in(405)),
     "journal:report_pdf": row(CAREGIVER_ONLY, signed_in(405)),
+    "journal:sharing": row(CAREGIVER_ONLY, signed_in(405)),  # the owner's page (other caregivers: 403)
+    "journal:invite_caregiver": post_only(CAREGIVER_ONLY, get=signed_in(405)),
+    "journal:revoke_invite": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
+    "journal:remove_caregiver": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
+    "journal:leave": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),  # the owner is told they cannot
+    "journal:create_share_link": post_only(CAREGIVER_ONLY, get=signed_in(405)),
+    "journal:revoke_share_link": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
+    # An invitation's signed link: any signed-in member may accept it (the inviter is told they cannot).
+    "journal:invite": row(signed_in(200), signed_in(REDIRECT)),
+    # A clinician's signed link: read only, no account needed.
+    "journal:shared": read_only(200),
+    "journal:shared_pdf": read_only(200),
     "journal:events": row(CAREGIVER_ONLY, signed_in(405)),
     "journal:add_event": row(CAREGIVER_ONLY, CAREGIVER_ONLY),
     "journal:delete_event": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
@@ -419,6 +432,10 @@ def _build() -> World:
     world.event = journal_services.add_event(
         user=owner, child=world.child, category="appointment", date=start, details={"with": "Walk clinic"}
     )
+    world.invite = journal_sharing.invite_caregiver(
+        user=owner, child=world.child, email="walk@example.net", role="can_log"
+    )
+    world.share_link = journal_sharing.create_share_link(user=owner, child=world.child, days=7)
 
     address = EmailAddress.objects.get(user=owner)
     world.email_key = EmailConfirmationHMAC(address).key
@@ -492,6 +509,16 @@ def url_arguments(world: World) -> dict:
         "journal:timeline": {"child_id": world.child.pk},
         "journal:report": {"child_id": world.child.pk},
         "journal:report_pdf": {"child_id": world.child.pk},
+        "journal:sharing": {"child_id": world.child.pk},
+        "journal:invite_caregiver": {"child_id": world.child.pk},
+        "journal:revoke_invite": {"child_id": world.child.pk, "invite_id": world.invite.pk},
+        "journal:remove_caregiver": {"child_id": world.child.pk, "caregiver_id": world.child.caregiver_links.get().pk},
+        "journal:leave": {"child_id": world.child.pk},
+        "journal:create_share_link": {"child_id": world.child.pk},
+        "journal:revoke_share_link": {"child_id": world.child.pk, "link_id": world.share_link.pk},
+        "journal:invite": {"token": journal_sharing.invite_token(world.invite)},
+        "journal:shared": {"token": journal_sharing.share_token(world.share_link)},
+        "journal:shared_pdf": {"token": journal_sharing.share_token(world.share_link)},
         "journal:events": {"child_id": world.child.pk},
         "journal:add_event": {"child_id": world.child.pk, "category": "infection"},
         "journal:delete_event": {"child_id": world.child.pk, "event_id": world.event.pk},
