@@ -6,7 +6,7 @@ from django.utils import timezone
 from alerts.forms import SchoolField
 from alerts.models import GRADE_CHOICES
 from journal import events
-from journal.models import AgeBand, Child
+from journal.models import AgeBand, Child, ReminderSetting
 from journal.services import MAX_LABEL_LENGTH, MAX_NOTE_LENGTH
 from journal.symptoms import ANCHORS, GROUPS, SCALE
 
@@ -194,3 +194,18 @@ class ShareLinkForm(forms.Form):
         choices=[(1, "1 day"), (7, "7 days"), (14, "14 days"), (30, "30 days (the longest)")],
         initial=14,
     )
+
+
+class ReminderForm(forms.Form):
+    enabled = forms.BooleanField(label="Email me a daily reminder to check in", required=False)
+    hour = forms.TypedChoiceField(
+        label="At", coerce=int, choices=[(hour, f"{hour:02d}:00") for hour in range(24)], initial=20
+    )
+    time_zone = forms.ChoiceField(label="Your time zone", choices=[])
+    language = forms.ChoiceField(label="Language of the email", choices=ReminderSetting.Language.choices)
+
+    def __init__(self, *args, **kwargs):
+        from journal.reminders import TIME_ZONES
+
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(zone, zone.replace("_", " ")) for zone in TIME_ZONES]

@@ -11,7 +11,17 @@ from django.db.models import Count
 from accounts.models import User
 from alerts.models import School
 from journal import events, services
-from journal.models import Caregiver, CaregiverInvite, CheckIn, Child, ChildSchool, Event, ShareLink
+from journal.models import (
+    Caregiver,
+    CaregiverInvite,
+    CheckIn,
+    Child,
+    ChildSchool,
+    Event,
+    Reminder,
+    ReminderSetting,
+    ShareLink,
+)
 from journal.symptoms import GROUPS
 
 COVERS = {
@@ -26,6 +36,8 @@ COVERS = {
     "journal.CaregiverInvite": "exported (invitations the member sent); deleted; accepted ones forget who accepted",
     "journal.ShareLink": "exported with its views (links the member made); deleted",
     "journal.ShareView": "exported with its link; deleted with it",
+    "journal.ReminderSetting": "exported; deleted",
+    "journal.Reminder": "deleted (a record that a reminder went, one a day)",
 }
 
 CHECK_IN_COLUMNS = ["child", "date", *(key for key, _ in GROUPS), "note"]
@@ -97,7 +109,16 @@ def export(user: User) -> dict:
 
 
 def _sharing(user: User) -> dict:
+    reminder = ReminderSetting.objects.filter(user=user).first()
     return {
+        "daily_reminder": {
+            "on": reminder.enabled,
+            "hour": reminder.hour,
+            "time_zone": reminder.time_zone,
+            "language": reminder.get_language_display(),
+        }
+        if reminder
+        else None,
         "invitations_sent": [
             {
                 "email": invite.email,
@@ -141,3 +162,5 @@ def erase(user: User, *, delete_posts: bool) -> None:
     CaregiverInvite.objects.filter(invited_by=user).delete()
     CaregiverInvite.objects.filter(accepted_by=user).update(accepted_by=None)
     ShareLink.objects.filter(created_by=user).delete()
+    ReminderSetting.objects.filter(user=user).delete()
+    Reminder.objects.filter(user=user).delete()

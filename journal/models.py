@@ -271,3 +271,46 @@ class ShareView(models.Model):
 
     def __str__(self):
         return f"view of share link #{self.link_id}"
+
+
+class ReminderSetting(models.Model):
+    """A member's daily check-in reminder: on or off, at which hour of their day, in which language."""
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        SPANISH = "es", "Español"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journal_reminder")
+    enabled = models.BooleanField(default=True)
+    hour = models.PositiveSmallIntegerField(default=20)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(hour__lte=23), name="journal_reminder_hour")]
+
+    def __str__(self):
+        return f"reminder setting #{self.pk}"
+
+
+class Reminder(models.Model):
+    """One reminder to one member for one day of theirs: unique, so a retry or a second plan sends nothing twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="journal_reminder_once_a_day")]
+
+    def __str__(self):
+        return f"reminder #{self.pk} ({self.status})"

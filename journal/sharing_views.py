@@ -1,4 +1,5 @@
-"""Sharing pages: the owner's sharing page, accepting an invitation, and the clinician's read-only link.
+"""Sharing pages: the owner's sharing page, accepting an invitation, and the clinician's read-only link;
+and the member's reminder setting.
 
 The clinician's page needs no account: the signed link is the credential. It shows the report only,
 is never cached or indexed, sends no Referer, and records each opening for the parent to see.
@@ -15,9 +16,9 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from journal import access, pdf, report, sharing
-from journal.forms import InviteForm, ShareLinkForm
-from journal.models import Caregiver, CaregiverInvite, ShareLink, ShareView
+from journal import access, pdf, reminders, report, sharing
+from journal.forms import InviteForm, ReminderForm, ShareLinkForm
+from journal.models import Caregiver, CaregiverInvite, ReminderSetting, ShareLink, ShareView
 from journal.views import journal_page
 from portal.emails import absolute_url
 from portal.limits import LimitReached
@@ -176,3 +177,21 @@ def shared_report_pdf(request, link, token):
     response = HttpResponse(pdf.report_pdf({"child": link.child, "report": built}), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="journal-report-{built.generated:%Y-%m-%d}.pdf"'
     return response
+
+
+@journal_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def reminder_settings(request):
+    setting = ReminderSetting.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        form = ReminderForm(request.POST)
+        if form.is_valid():
+            reminders.save_setting(user=request.user, **form.cleaned_data)
+            messages.success(request, "Reminder saved." if form.cleaned_data["enabled"] else "Reminders are off.")
+            return redirect("journal:home")
+    elif setting:
+        fields = ("enabled", "hour", "time_zone", "language")
+        form = ReminderForm(initial={name: getattr(setting, name) for name in fields})
+    else:
+        form = ReminderForm(initial={"enabled": True, "hour": 20, "time_zone": "UTC", "language": "en"})
+    return render(request, "journal/reminders.html", {"form": form})

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from journal import services, sharing
+from accounts.services import publish_task
+from journal import reminders, services, sharing
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=2, max_retries=5)
@@ -26,3 +27,15 @@ def send_caregiver_invite(invite_id: int) -> None:
 def tidy_sharing() -> None:
     """Beat, daily: delete invitations and share links long ended."""
     sharing.tidy()
+
+
+@shared_task(acks_late=True)
+def plan_reminders() -> None:
+    """Beat, every quarter of an hour: the reminders due this hour, sent in batches."""
+    for batch in reminders.plan():
+        publish_task("journal.tasks.send_reminders", batch)
+
+
+@shared_task(acks_late=True)
+def send_reminders(reminder_ids: list[int]) -> None:
+    reminders.send(reminder_ids=reminder_ids)

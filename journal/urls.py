@@ -7,6 +7,7 @@ app_name = "journal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("children/add/", views.add_child, name="add_child"),
+    path("reminders/", sharing_views.reminder_settings, name="reminders"),
     path("children/<int:child_id>/", views.child, name="child"),
     path("children/<int:child_id>/edit/", views.edit_child, name="edit_child"),
     path("children/<int:child_id>/schools/", views.add_school, name="add_school"),

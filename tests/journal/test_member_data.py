@@ -92,7 +92,13 @@ def test_another_members_journal_is_not_in_my_export():
 
     data = account_services.member_data(user=me)
 
-    assert data["journal"] == {"children": [], "check_ins": [], "invitations_sent": [], "share_links": []}
+    assert data["journal"] == {
+        "children": [],
+        "check_ins": [],
+        "daily_reminder": None,
+        "invitations_sent": [],
+        "share_links": [],
+    }
 
 
 def test_invitations_and_share_links_are_exported_and_erased_with_the_account():

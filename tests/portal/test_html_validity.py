@@ -230,6 +230,7 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
             "journal-timeline": ("member", "get", reverse("journal:timeline", args=[child.pk]), None),
             "journal-report": ("member", "get", reverse("journal:report", args=[child.pk]), None),
             "journal-sharing": ("member", "get", reverse("journal:sharing", args=[child.pk]), None),
+            "journal-reminders": ("member", "get", reverse("journal:reminders"), None),
             "journal-invite": ("moderator", "get", reverse("journal:invite", args=[invite_token]), None),
             "journal-shared": (None, "get", reverse("journal:shared", args=[share_token]), None),
             "journal-treatment-form": (

@@ -248,6 +248,7 @@ TABLE = {
     # journal: the child's caregivers only (the owner's child here); to anyone else, staff included, it is not there
     "journal:home": row(signed_in(200), signed_in(405)),
     "journal:add_child": row(signed_in(200), signed_in(200)),
+    "journal:reminders": row(signed_in(200), signed_in(200)),
     "journal:child": row(CAREGIVER_ONLY, signed_in(405)),
     "journal:edit_child": row(CAREGIVER_ONLY, CAREGIVER_ONLY),
     "journal:add_school": post_only(CAREGIVER_ONLY, get=signed_in(405)),
