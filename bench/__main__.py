@@ -38,7 +38,7 @@ class Page:
 def pages() -> list[Page]:
     """The pages of issue 7, each resolved against the data set."""
     from articles.models import Article
-    from bench.dataset import busiest_thread
+    from bench.dataset import busiest_thread, journal_timeline_path
     from community.models import Forum
 
     article = Article.objects.published().get(slug="ivig-evidence-and-side-effects")
@@ -56,6 +56,8 @@ def pages() -> list[Page]:
         Page(MEMBER_THREAD, thread.get_absolute_url(), member=True),
         Page("search", "/search/?q=ivig"),
         Page("outcomes", "/community/stories/outcomes/"),
+        # Issue 16's target: within 2x the anonymous thread page's latency.
+        Page("journal timeline, 1,100 check-ins", journal_timeline_path(), member=True),
     ]
 
 

@@ -1,5 +1,8 @@
 """Named reads of the journal. Encrypted columns are never filtered or ordered on in SQL."""
 
+import datetime
+from typing import NamedTuple
+
 from django.db import models
 
 from journal import crypto
@@ -38,7 +41,27 @@ class ChildSchoolQuerySet(models.QuerySet):
         return self.filter(school_fingerprint__in=crypto.fingerprints(school_fingerprint(alert.school_id)))
 
 
+class DayRatings(NamedTuple):
+    """A check-in's day and ratings only: what a chart needs (no model instance, no note decrypted)."""
+
+    date: datetime.date
+    ratings: dict
+
+
+class EventFacts(NamedTuple):
+    """An event without its note, for charts (cheaper than a model instance for hundreds of rows)."""
+
+    pk: int
+    category: str
+    date: datetime.date
+    end_date: datetime.date | None
+    details: dict
+
+
 class CheckInQuerySet(models.QuerySet):
+    def ratings_by_day(self) -> list[DayRatings]:
+        return [DayRatings(*row) for row in self.order_by("date", "id").values_list("date", "ratings")]
+
     def between(self, start, end):
         qs = self
         if start:
@@ -52,3 +75,7 @@ class EventQuerySet(models.QuerySet):
     def in_order(self) -> list:
         """A child's events, oldest first (sorted in Python: their dates are encrypted)."""
         return sorted(self, key=lambda event: event.sort_key)
+
+    def facts_in_order(self) -> list[EventFacts]:
+        rows = [EventFacts(*row) for row in self.values_list("pk", "category", "date", "end_date", "details")]
+        return sorted(rows, key=lambda event: (event.date, event.pk))

@@ -6,7 +6,6 @@ drawn and tabled by weekly averages, so a page for three years of daily check-in
 """
 
 import datetime
-import statistics
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -14,7 +13,11 @@ from django.utils.translation import ngettext
 
 from journal import events as event_texts
 from journal.models import CheckIn, Child, Event
+from journal.querysets import DayRatings, EventFacts
 from journal.symptoms import GROUP_LABELS, GROUPS
+
+Rated = DayRatings | CheckIn  # a day's ratings: a check-in, or only its day and ratings
+Dated = EventFacts | Event  # an event, with or without its note
 
 PERIODS = {
     "30": ("Last 30 days", 30),
@@ -74,6 +77,7 @@ class Mark:
     x: float
     x_end: float | None = None
     colour: str = ""
+    label: str = ""
 
     @property
     def width(self):
@@ -136,8 +140,8 @@ def build(
     groups: list[str] | None = None,
     today=None,
     start: datetime.date | None = None,
-    check_ins: list[CheckIn] | None = None,
-    child_events: list[Event] | None = None,
+    check_ins: list[Rated] | None = None,
+    child_events: list[Dated] | None = None,
 ) -> Timeline:
     """The child's timeline for a period (or from `start`); rows already read may be passed in (the report)."""
     today = today or timezone.localdate()
@@ -145,11 +149,12 @@ def build(
     if start is None and days:
         start = today - datetime.timedelta(days=days - 1)
     if check_ins is None:
-        check_ins = list(CheckIn.objects.filter(child=child).between(start, today))
+        # Day and ratings only: notes are not shown here, and are left undecrypted.
+        check_ins = CheckIn.objects.filter(child=child).between(start, today).ratings_by_day()
     else:
         check_ins = [c for c in check_ins if (start is None or c.date >= start) and c.date <= today]
     if child_events is None:
-        child_events = Event.objects.filter(child=child).in_order()
+        child_events = Event.objects.filter(child=child).facts_in_order()
     child_events = [e for e in child_events if _shown(e)]
     if start is None:
         dates = [c.date for c in check_ins] + [e.date for e in child_events]
@@ -176,7 +181,7 @@ def build(
         )
         strips.append(strip)
     marks = [
-        Mark(
+        _mark(
             e.category,
             event_texts.title(e),
             e.date,
@@ -195,7 +200,7 @@ def build(
         groups=groups,
         strips=strips,
         marks=marks,
-        rows=_with_events(rows, marks, weekly),
+        rows=_with_events(rows, marks, weekly, groups),
         ticks=_ticks(start, today, x),
         height=height,
         summary=_overall_summary(check_ins, marks, strips),
@@ -203,20 +208,26 @@ def build(
     )
 
 
-def _shown(event: Event) -> bool:
+def _mark(category, title, date, x, x_end, colour) -> Mark:
+    # The tooltip's words, made once here rather than by a template filter per mark.
+    when = f"from {date:%-d %B %Y}" if category == "treatment" else f"{date:%-d %B %Y}"
+    return Mark(category, title, date, x, x_end, colour, label=f"{title}, {when}")
+
+
+def _shown(event: Dated) -> bool:
     """Dismissed exposures are left out: the parent said they did not concern the child."""
     return event_texts.exposure_status(event) != event_texts.ExposureStatus.DISMISSED
 
 
-def _rated_groups(check_ins: list[CheckIn]) -> list[str]:
+def _rated_groups(check_ins: list[Rated]) -> list[str]:
     rated = {key for c in check_ins for key in c.ratings}
     return [key for key, _ in GROUPS if key in rated] or ["overall"]
 
 
-def _rows(check_ins: list[CheckIn], groups: list[str], weekly: bool) -> list[dict]:
+def _rows(check_ins: list[Rated], groups: list[str], weekly: bool) -> list[dict]:
     if not weekly:
         return [{"date": c.date, **{key: c.ratings.get(key) for key in groups}} for c in check_ins]
-    weeks: dict[datetime.date, list[CheckIn]] = {}
+    weeks: dict[datetime.date, list[Rated]] = {}
     for c in check_ins:
         weeks.setdefault(event_texts.week_of(c.date), []).append(c)
     rows = []
@@ -224,21 +235,29 @@ def _rows(check_ins: list[CheckIn], groups: list[str], weekly: bool) -> list[dic
         row = {"date": monday}
         for key in groups:
             values = [c.ratings[key] for c in week if key in c.ratings]
-            row[key] = round(statistics.mean(values), 1) if values else None
+            row[key] = round(sum(values) / len(values), 1) if values else None
         rows.append(row)
     return rows
 
 
-def _with_events(rows: list[dict], marks: list[Mark], weekly: bool) -> list[dict]:
-    """The table's rows: each day (or week) with the events that began then; days with only an event too."""
+def _with_events(rows: list[dict], marks: list[Mark], weekly: bool, groups: list[str]) -> list[dict]:
+    """The table's rows: each day (or week) with its ratings as text and the events that began then
+    (days with only an event too). Cells are made here: a template filter per cell costs more."""
     by_day: dict[datetime.date, list[str]] = {}
     for mark in marks:
         day = event_texts.week_of(mark.date) if weekly else mark.date
         by_day.setdefault(day, []).append(mark.title)
-    table = {row["date"]: {**row, "events": by_day.pop(row["date"], [])} for row in rows}
+    table = {
+        row["date"]: {"date": row["date"], "cells": [_cell(row.get(key)) for key in groups], "events": []}
+        for row in rows
+    }
     for day, titles in by_day.items():
-        table[day] = {"date": day, "events": titles}
+        table.setdefault(day, {"date": day, "cells": ["—"] * len(groups), "events": []})["events"] = titles
     return [table[day] for day in sorted(table)]
+
+
+def _cell(value) -> str:
+    return "—" if value is None else f"{value:g}"
 
 
 def _ticks(start, end, x) -> list[tuple[float, str]]:
