@@ -327,3 +327,11 @@ def test_the_privacy_page_says_what_the_journal_stores_encrypts_and_who_sees_it(
     assert "the day of each check-in (one per day)" in section and "keyed hash" in section
     assert "Moderators, editors and administrators cannot see it" in section
     assert "alerts and their subscribers learn nothing about the children in journals" in section
+
+
+def test_the_onset_checklist_article_points_to_the_journal():
+    from articles.seed import CONTENT_DIR, parse
+
+    _, body = parse(CONTENT_DIR / "getting-evaluated-timeline-and-checklist.md")
+
+    assert body.count("](/journal/)") == 2
