@@ -203,3 +203,14 @@ def test_the_sharing_page_costs_the_same_for_one_link_or_many(owner_client):
         ShareView.objects.bulk_create(ShareView(link=link) for _ in range(3))
         factories.add_caregiver(owner_client.child)
     assert count_queries(owner_client, page) == small == 7
+
+
+def test_the_page_cache_never_keeps_a_clinicians_page(owner_client, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    _, url = make_link(owner_client)
+    clinician = Client()
+
+    first, second = clinician.get(url), clinician.get(url)
+
+    assert first.status_code == second.status_code == 200
+    assert "X-Page-Cache" not in second and ShareView.objects.count() == 2
