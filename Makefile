@@ -41,7 +41,7 @@ run: $(VENV)/.runtime-installed
 # The whole suite against PostgreSQL and Redis, browser journeys included.
 test: $(VENV)/.dev-installed lint
 	@if command -v docker-compose >/dev/null 2>&1; then \
-		SECRET_KEY=only-for-validation docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"; \
+		SECRET_KEY=only-for-validation JOURNAL_KEY=only-for-validation docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"; \
 	else echo "docker-compose not installed: compose file not validated (CI installs it)"; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -427,6 +427,9 @@ def _publish_report(report: ExposureReport, *, reviewer: User | None) -> Alert:
     # A school that sends confirmed cases only held the suspected alert back: the confirmed one goes out.
     if created or (confirmed_now and report.school.confirmed_cases_only):
         outbox.on_commit("alerts.tasks.plan_alert", alert.pk)
+        # The journal records it for the children at the school, in a task of its own (published by name:
+        # alerts never import the journal, nor wait for it).
+        outbox.on_commit("journal.tasks.record_exposures", alert.pk)
     return alert
 
 

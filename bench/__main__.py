@@ -18,6 +18,7 @@ def bench_environment(*, quick: bool, port: int) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DEBUG": "0",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"),
+        "JOURNAL_KEY": os.environ.get("JOURNAL_KEY", "YmVuY2gtb25seS1qb3VybmFsLWtleS1ub3Qtc2VjcnQ="),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": f"http://127.0.0.1:{port}",
         "SECURE_SSL_REDIRECT": "0",
@@ -37,7 +38,7 @@ class Page:
 def pages() -> list[Page]:
     """The pages of issue 7, each resolved against the data set."""
     from articles.models import Article
-    from bench.dataset import busiest_thread
+    from bench.dataset import busiest_thread, journal_timeline_path
     from community.models import Forum
 
     article = Article.objects.published().get(slug="ivig-evidence-and-side-effects")
@@ -55,6 +56,8 @@ def pages() -> list[Page]:
         Page(MEMBER_THREAD, thread.get_absolute_url(), member=True),
         Page("search", "/search/?q=ivig"),
         Page("outcomes", "/community/stories/outcomes/"),
+        # Issue 16's target: within 2x the anonymous thread page's latency.
+        Page("journal timeline, 1,100 check-ins", journal_timeline_path(), member=True),
     ]
 
 

@@ -38,6 +38,7 @@ def build(sizes: Sizes, *, say) -> None:
     build_members(sizes, say=say)
     build_articles(sizes, say=say)
     build_community(sizes, say=say)
+    build_journal(say=say)
     # Fresh statistics, as autovacuum would have after a real history: plans built on
     # "13 rows expected" for 37,000 found are not the plans production runs.
     with connection.cursor() as cursor:
@@ -229,3 +230,55 @@ def busiest_thread():
     from community.models import Forum, Thread
 
     return Thread.objects.exclude(forum__slug=Forum.STORIES_SLUG).filter(reply_count__gte=19).order_by("pk").first()
+
+
+JOURNAL_CHECK_INS, JOURNAL_EVENTS = 1_100, 300
+
+
+def bench_member():
+    """The member whose session the bench's member pages use (bench/__main__.py: member_cookie)."""
+    from accounts.models import User
+
+    return User.objects.filter(email__endswith="@bench.invalid").order_by("pk").first()
+
+
+def build_journal(*, say) -> None:
+    """Three years of daily check-ins and 300 events for one child of the bench member (issue 16)."""
+    from journal.models import Caregiver, CheckIn, Child, Event
+
+    member = bench_member()
+    if Caregiver.objects.filter(user=member).exists():
+        return
+    say(f"journal: a child with {JOURNAL_CHECK_INS} check-ins and {JOURNAL_EVENTS} events")
+    rng = random.Random(16)
+    today = timezone.localdate()
+    with transaction.atomic():
+        child = Child.objects.create(label="Bench child", onset_date=today - timedelta(days=JOURNAL_CHECK_INS))
+        Caregiver.objects.create(child=child, user=member, role=Caregiver.Role.OWNER)
+        groups = ["ocd", "food", "anxiety", "mood", "irritability", "regression", "school", "overall"]
+        CheckIn.objects.bulk_create(
+            CheckIn(
+                child=child,
+                date=today - timedelta(days=day),
+                ratings={group: rng.randint(0, 10) for group in groups},
+                note=_sentence(rng) if day % 7 == 0 else "",
+            )
+            for day in range(JOURNAL_CHECK_INS)
+        )
+        Event.objects.bulk_create(
+            Event(
+                child=child,
+                category=("infection", "treatment", "exposure", "appointment")[n % 4],
+                date=today - timedelta(days=n * 3 + 1),
+                end_date=today - timedelta(days=n * 3 - 6) if n % 4 == 1 else None,
+                details={"kind": "strep_throat" if n % 4 == 0 else "antibiotic", "status": "confirmed"},
+            )
+            for n in range(JOURNAL_EVENTS)
+        )
+
+
+def journal_timeline_path() -> str:
+    from journal.models import Caregiver
+
+    child_id = Caregiver.objects.filter(user=bench_member()).values_list("child_id", flat=True).first()
+    return f"/journal/children/{child_id}/timeline/?period=all"

@@ -21,7 +21,7 @@ from importlib import import_module
 from importlib.util import find_spec
 from types import ModuleType
 
-FEATURE_APPS = ["accounts", "articles", "community", "moderation", "alerts"]
+FEATURE_APPS = ["accounts", "articles", "community", "moderation", "alerts", "journal"]
 
 
 def app_modules(module_name: str) -> Iterator[ModuleType]:

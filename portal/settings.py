@@ -8,6 +8,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "community",
     "moderation",
     "alerts",
+    "journal",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +266,10 @@ ACTION_LIMITS = {
     "report_notice": [(10, 86400)],  # "a report about your school" mails per school contact
     "contact_request": [(5, 86400)],  # per member
     "already_subscribed": [(1, 86400)],  # "you already follow this school" mails per address
+    "journal_child": [(10, 86400)],  # children added to the journal, per member
+    "journal_entry": [(120, 3600), (1000, 86400)],  # check-ins and events saved (earlier days too), per member
+    "journal_invite": [(10, 86400)],  # caregiver invitations emailed, per member
+    "journal_share_link": [(10, 86400)],  # clinician share links made, per member
     # Failed logins per address from all IPs together; an account with two-factor on is never
     # stopped by it (accounts/adapter.py), so nobody can lock a moderator out.
     "login_failed_account": [(50, 3600)],
@@ -271,6 +277,27 @@ ACTION_LIMITS = {
 MODERATION_AUTO_HIDE_FLAGS = 3
 # A burst of replies within this many seconds makes one notification email (a debounce, not a long ETA).
 COMMUNITY_EMAIL_DELAY_SECONDS = env.int("COMMUNITY_EMAIL_DELAY_SECONDS", default=60)
+
+# --- Journal ---------------------------------------------------------------------------------
+# The private journal is encrypted at rest, field by field (journal/crypto.py), with the Fernet keys
+# of JOURNAL_KEY, comma-separated: the first encrypts, every one decrypts. To rotate, put a new key
+# first, run `python manage.py rotate_journal_key`, then remove the old key.
+
+JOURNAL_KEYS = env.list("JOURNAL_KEY", default=[])
+if not JOURNAL_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "JOURNAL_KEY must be set when DEBUG is off: it encrypts the journal. Generate one with: "
+            'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+        )
+    JOURNAL_KEYS = ["ZGV2ZWxvcG1lbnQta2V5LW9ubHktZm9yLWRlYnVnIS0="]  # development only (DEBUG)
+for _key in JOURNAL_KEYS:
+    try:
+        Fernet(_key)
+    except (ValueError, TypeError):
+        raise ImproperlyConfigured(
+            "JOURNAL_KEY holds a value that is not a Fernet key (32 url-safe base64-encoded bytes)."
+        ) from None
 
 # --- Crisis help ------------------------------------------------------------------------------
 # Lines shown by "Need help now?" (every page), on the flag page and to anyone writing words of crisis,

@@ -38,6 +38,7 @@ urlpatterns = [
     path("community/", include("community.urls")),
     path("moderation/", include("moderation.urls")),
     path("alerts/", include("alerts.urls")),
+    path("journal/", include("journal.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

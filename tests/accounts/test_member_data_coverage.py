@@ -54,6 +54,7 @@ def test_every_member_data_module_exports_and_erases_and_names_real_models():
         "community.member_data",
         "moderation.member_data",
         "alerts.member_data",
+        "journal.member_data",
     }
     for module in modules:
         assert callable(module.export) and callable(module.erase)

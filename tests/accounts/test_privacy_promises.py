@@ -21,11 +21,13 @@ from alerts.models import Digest, Subscription, SuppressedAddress
 from community import drafts
 from community import services as community_services
 from community.models import Follow, MemberSettings, Notification, Post, PostRevision, Reaction
+from journal.models import Caregiver, CheckIn, Child
 from moderation import services as moderation_services
 from moderation.models import Flag, ModerationAction
 from tests.alerts.factories import SchoolFactory, SubscriptionFactory
 from tests.community import factories as community
 from tests.factories import DEFAULT_PASSWORD, ModeratorFactory, UserFactory, enable_two_factor
+from tests.journal import factories as journal
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +215,22 @@ def _form(**fields):
     for name, value in fields.items():
         data[name] = value
     return data
+
+
+def test_promise_journal_is_erased_with_the_account_or_stays_with_the_other_caregiver(client):
+    words = promise(client, "journal")
+    assert "a child only you care for is deleted with its whole journal" in words
+    assert "a child you share stays with the other caregiver" in words
+    parent = UserFactory(email="journal-parent@example.org")
+    alone = journal.child(owner=parent, label="Only mine")
+    shared = journal.child(owner=parent, label="Shared")
+    co_parent = journal.add_caregiver(shared)
+    journal.check_in(alone, note="Mine")
+    journal.check_in(shared, note="Ours", by=parent)
+
+    delete_account(client, "journal-parent@example.org")
+
+    assert not Child.objects.filter(pk=alone.pk).exists()
+    assert Caregiver.objects.get(child=shared).user == co_parent
+    assert Caregiver.objects.get(child=shared).role == Caregiver.Role.OWNER
+    assert CheckIn.objects.get(child=shared).note == "Ours" and CheckIn.objects.get(child=shared).logged_by is None

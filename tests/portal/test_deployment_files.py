@@ -69,7 +69,8 @@ def _published_ports() -> dict[str, list[tuple[str, str]]]:
     if shutil.which("docker-compose"):
         resolved = subprocess.run(
             ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config"],
-            capture_output=True, text=True, check=True, env={**os.environ, "SECRET_KEY": "only-for-this-test"},
+            capture_output=True, text=True, check=True,
+            env={**os.environ, "SECRET_KEY": "only-for-this-test", "JOURNAL_KEY": "only-for-this-test"},
         ).stdout  # fmt: skip
         services = yaml.safe_load(resolved)["services"]
     else:

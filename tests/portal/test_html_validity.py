@@ -17,9 +17,11 @@ from django.test import Client
 from django.urls import reverse
 
 from alerts import tokens
-from alerts.models import ExposureReport
+from alerts.models import Alert, ExposureReport
 from alerts.services import approve_report
 from community import services as community_services
+from journal import services as journal_services
+from journal import sharing as journal_sharing
 from moderation import services as moderation_services
 from moderation.models import Flag, WatchedWord
 from portal import vocabulary
@@ -101,11 +103,36 @@ def _world():
     return member, moderator, forum, thread, article, school, subscription
 
 
+def _journal(member, school):
+    """The member's child at the school (whose alert becomes an exposure), with check-ins and events."""
+    child = journal_services.add_child(user=member, label="Our eldest", birth_year="2017")
+    journal_services.add_school(user=member, child=child, school=school, grade="2")
+    journal_services.record_exposures(alert_id=Alert.objects.filter(school=school).first().pk)
+    for days in (1, 2):
+        journal_services.save_check_in(
+            user=member, child=child, date=last_week()[0], ratings={"ocd": days, "overall": 5}, note=f"Day {days}"
+        )
+    journal_services.add_event(
+        user=member,
+        child=child,
+        category="treatment",
+        date=last_week()[0],
+        details={"kind": "antibiotic", "name": "Amoxicillin", "dose": "500 mg"},
+        note="Started after a positive culture",
+    )
+    return child
+
+
 def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]:
     """How a client becomes each role, and name → (role, method, url, data) for every page type
     (the account area's from tests/accounts/account_pages.py)."""
     member, moderator, forum, thread, article, school, subscription = _world()
     thread_url = reverse("community:thread", kwargs={"pk": thread.pk, "slug": thread.slug})
+    child = _journal(member, school)
+    invite = journal_sharing.invite_caregiver(user=member, child=child, email="grandma@example.org", role="can_view")
+    link = journal_sharing.create_share_link(user=member, child=child, days=14, recipient="Dr Rivera")
+    journal_sharing.record_view(link=link)
+    invite_token, share_token = journal_sharing.invite_token(invite), journal_sharing.share_token(link)
     opening = thread.posts.get(is_opening=True)
     member_page = reverse("moderation:member", kwargs={"member_id": member.pk})
     spanish = SubscriptionFactory(school=school, language="es", grade="2")  # its pages are in Spanish
@@ -211,6 +238,30 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
                 {"suspend-days": "3", "suspend-reason": ""},
             ),
             "member-ban": ("moderator", "get", reverse("moderation:member_ban", kwargs={"member_id": member.pk}), None),
+            "journal-home": ("member", "get", reverse("journal:home"), None),
+            "journal-add-child-errors": ("member", "post", reverse("journal:add_child"), {"label": ""}),
+            "journal-child": ("member", "get", reverse("journal:child", args=[child.pk]), None),
+            "journal-edit-child": ("member", "get", reverse("journal:edit_child", args=[child.pk]), None),
+            "journal-check-in": ("member", "get", reverse("journal:check_in", args=[child.pk]), None),
+            "journal-check-in-errors": (
+                "member",
+                "post",
+                reverse("journal:check_in", args=[child.pk]),
+                {"date": "2999-01-01", "ocd": "4"},
+            ),
+            "journal-events": ("member", "get", reverse("journal:events", args=[child.pk]), None),
+            "journal-timeline": ("member", "get", reverse("journal:timeline", args=[child.pk]), None),
+            "journal-report": ("member", "get", reverse("journal:report", args=[child.pk]), None),
+            "journal-sharing": ("member", "get", reverse("journal:sharing", args=[child.pk]), None),
+            "journal-reminders": ("member", "get", reverse("journal:reminders"), None),
+            "journal-invite": ("moderator", "get", reverse("journal:invite", args=[invite_token]), None),
+            "journal-shared": (None, "get", reverse("journal:shared", args=[share_token]), None),
+            "journal-treatment-form": (
+                "member",
+                "get",
+                reverse("journal:add_event", args=[child.pk, "treatment"]),
+                None,
+            ),
         },
     )
 
@@ -243,6 +294,9 @@ def render_every_page_type() -> dict[str, bytes]:
     assert 'data-testid="editorial-link"' in html["home-editor"].decode()
     member_page = html["member-for-moderators"].decode()
     assert "Hidden by a moderator" in member_page and "Looks like spam" in member_page
+    journal_child = html["journal-child"].decode()
+    assert "Strep reported at" in journal_child and "Confirm" in journal_child and "Day 2" in journal_child
+    assert "<polyline" in html["journal-timeline"].decode()
     return html
 
 

@@ -21,7 +21,8 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("shared infrastructure", ["portal"]),
     ("members and roles", ["accounts"]),
     ("moderation's rules and audit log", ["moderation.models", "moderation.policy", "moderation.audit"]),
-    ("what members use", ["articles", "community", "alerts", "journal"]),
+    ("what members use", ["articles", "community", "alerts"]),
+    ("the journal, built on alerts' schools and alerts", ["journal"]),
     ("moderation's queue and tools", ["moderation"]),
     (
         "Django's entry points",

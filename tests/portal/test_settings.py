@@ -7,6 +7,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "k3J9-production-like-secret-that-is-long-and-random-0f8a7c6e5d4b3a29187",
+    "JOURNAL_KEY": "cHJvZHVjdGlvbi1saWtlLWpvdXJuYWwta2V5LTAwMDE=",
     "ALLOWED_HOSTS": "portal.example.org",
     "SITE_URL": "https://portal.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
@@ -45,6 +46,19 @@ def test_debug_off_without_secret_key_stops_with_a_clear_error():
     result = run_manage("check", env={**PRODUCTION_ENV, "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_debug_off_without_journal_key_stops_with_a_clear_error():
+    result = run_manage("check", env={**PRODUCTION_ENV, "JOURNAL_KEY": ""})
+    assert result.returncode != 0
+    assert "JOURNAL_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_a_journal_key_that_is_not_a_fernet_key_stops_with_a_clear_error():
+    result = run_manage("check", env={**PRODUCTION_ENV, "JOURNAL_KEY": "too-short"})
+    assert result.returncode != 0
+    assert "JOURNAL_KEY holds a value that is not a Fernet key" in result.stderr
+    assert "too-short" not in result.stderr  # a key is never printed
 
 
 def test_production_settings_pass_the_deploy_check_without_warnings():

@@ -33,6 +33,8 @@ from articles import services as article_services
 from articles.models import ReviewerProfile
 from community import services as community_services
 from community import tokens as community_tokens
+from journal import services as journal_services
+from journal import sharing as journal_sharing
 from moderation.models import Suspension, WatchedWord
 from tests.alerts.factories import SchoolFactory, last_week
 from tests.articles import factories as article_factories
@@ -135,6 +137,9 @@ COMPOSE = row(signed_in(200, suspended=403), signed_in(400, suspended=403))
 # The owner's post: its author and the moderators may edit or delete it; to anyone else it is missing.
 OWN_POST_GET = signed_in(404, owner=200, mod_2fa=200)
 SIGNED_OUT_ONLY = every(REDIRECT, anon=200)  # login and signup send a member home
+# A child's journal: its caregiver gets the page (a form with its errors for an empty POST); moderators,
+# editors and superusers, like any other member, are told it does not exist.
+CAREGIVER_ONLY = signed_in(404, owner=200)
 
 TABLE = {
     # portal
@@ -250,6 +255,34 @@ TABLE = {
     "mfa_generate_recovery_codes": row(signed_in(REAUTH), signed_in(REAUTH)),
     "mfa_download_recovery_codes": row(signed_in(404), signed_in(404)),
     "usersessions_list": row(signed_in(200), signed_in(REDIRECT)),
+    # journal: the child's caregivers only (the owner's child here); to anyone else, staff included, it is not there
+    "journal:home": row(signed_in(200), signed_in(405)),
+    "journal:add_child": row(signed_in(200), signed_in(200)),
+    "journal:reminders": row(signed_in(200), signed_in(200)),
+    "journal:child": row(CAREGIVER_ONLY, signed_in(405)),
+    "journal:edit_child": row(CAREGIVER_ONLY, CAREGIVER_ONLY),
+    "journal:add_school": post_only(CAREGIVER_ONLY, get=signed_in(405)),
+    "journal:remove_school": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
+    "journal:check_in": row(CAREGIVER_ONLY, CAREGIVER_ONLY),
+    "journal:timeline": row(CAREGIVER_ONLY, signed_in(405)),
+    "journal:report": row(CAREGIVER_ONLY, signed_in(405)),
+    "journal:report_pdf": row(CAREGIVER_ONLY, signed_in(405)),
+    "journal:sharing": row(CAREGIVER_ONLY, signed_in(405)),  # the owner's page (other caregivers: 403)
+    "journal:invite_caregiver": post_only(CAREGIVER_ONLY, get=signed_in(405)),
+    "journal:revoke_invite": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
+    "journal:remove_caregiver": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
+    "journal:leave": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),  # the owner is told they cannot
+    "journal:create_share_link": post_only(CAREGIVER_ONLY, get=signed_in(405)),
+    "journal:revoke_share_link": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
+    # An invitation's signed link: any signed-in member may accept it (the inviter is told they cannot).
+    "journal:invite": row(signed_in(200), signed_in(REDIRECT)),
+    # A clinician's signed link: read only, no account needed.
+    "journal:shared": read_only(200),
+    "journal:shared_pdf": read_only(200),
+    "journal:events": row(CAREGIVER_ONLY, signed_in(405)),
+    "journal:add_event": row(CAREGIVER_ONLY, CAREGIVER_ONLY),
+    "journal:delete_event": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
+    "journal:exposure": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
 }
 
 
@@ -405,6 +438,16 @@ def _build() -> World:
     )
     world.contact = SchoolContact.objects.create(user=member, school=world.school, role_at_school="school nurse")
 
+    world.child = journal_services.add_child(user=owner, label="Walk child")
+    world.placement = journal_services.add_school(user=owner, child=world.child, school=world.school, grade="3")
+    world.event = journal_services.add_event(
+        user=owner, child=world.child, category="appointment", date=start, details={"with": "Walk clinic"}
+    )
+    world.invite = journal_sharing.invite_caregiver(
+        user=owner, child=world.child, email="walk@example.net", role="can_log"
+    )
+    world.share_link = journal_sharing.create_share_link(user=owner, child=world.child, days=7)
+
     address = EmailAddress.objects.get(user=owner)
     world.email_key = EmailConfirmationHMAC(address).key
 
@@ -473,6 +516,28 @@ def url_arguments(world: World) -> dict:
         "account_confirm_email": {"key": world.email_key},
         "account_reset_password_from_key": {"uidb36": world.reset[0], "key": world.reset[1]},
         "accounts:export_download": {"token": "not-a-valid-link"},
+        "journal:child": {"child_id": world.child.pk},
+        "journal:edit_child": {"child_id": world.child.pk},
+        "journal:add_school": {"child_id": world.child.pk},
+        "journal:remove_school": {"child_id": world.child.pk, "placement_id": world.placement.pk},
+        "journal:check_in": {"child_id": world.child.pk},
+        "journal:timeline": {"child_id": world.child.pk},
+        "journal:report": {"child_id": world.child.pk},
+        "journal:report_pdf": {"child_id": world.child.pk},
+        "journal:sharing": {"child_id": world.child.pk},
+        "journal:invite_caregiver": {"child_id": world.child.pk},
+        "journal:revoke_invite": {"child_id": world.child.pk, "invite_id": world.invite.pk},
+        "journal:remove_caregiver": {"child_id": world.child.pk, "caregiver_id": world.child.caregiver_links.get().pk},
+        "journal:leave": {"child_id": world.child.pk},
+        "journal:create_share_link": {"child_id": world.child.pk},
+        "journal:revoke_share_link": {"child_id": world.child.pk, "link_id": world.share_link.pk},
+        "journal:invite": {"token": journal_sharing.invite_token(world.invite)},
+        "journal:shared": {"token": journal_sharing.share_token(world.share_link)},
+        "journal:shared_pdf": {"token": journal_sharing.share_token(world.share_link)},
+        "journal:events": {"child_id": world.child.pk},
+        "journal:add_event": {"child_id": world.child.pk, "category": "infection"},
+        "journal:delete_event": {"child_id": world.child.pk, "event_id": world.event.pk},
+        "journal:exposure": {"child_id": world.child.pk, "event_id": world.event.pk},
     }
 
 
