@@ -2,6 +2,8 @@
 for a verified contact), folded into their week's alert, and told to the school's contacts."""
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -106,12 +108,23 @@ def submit_report(
     return report
 
 
-def approve_report(*, report: ExposureReport, moderator: User) -> Alert:
-    access.require_moderator(moderator, "approve exposure reports")
+@contextmanager
+def _deciding(report: ExposureReport, *, moderator: User, doing: str) -> Iterator[ExposureReport]:
+    """The guard of every decision on a report: a moderator only, and only while the report waits.
+
+    Yields the report locked in the decision's transaction; a report decided meanwhile (in the
+    queue, the admin or another tab) raises InvalidReportState.
+    """
+    access.require_moderator(moderator, doing)
     with transaction.atomic():
         report = ExposureReport.objects.select_for_update().get(pk=report.pk)
         if report.status != ExposureReport.Status.PENDING:
             raise InvalidReportState(f"This report was already {report.get_status_display()}.")
+        yield report
+
+
+def approve_report(*, report: ExposureReport, moderator: User) -> Alert:
+    with _deciding(report, moderator=moderator, doing="approve exposure reports") as report:
         alert = _publish_report(report, reviewer=moderator)
         record_action(
             actor=moderator, action=ModerationAction.Action.REPORT_APPROVE, target=report, member=report.reporter
@@ -120,11 +133,7 @@ def approve_report(*, report: ExposureReport, moderator: User) -> Alert:
 
 
 def reject_report(*, report: ExposureReport, moderator: User, reason: str = "") -> ExposureReport:
-    access.require_moderator(moderator, "reject exposure reports")
-    with transaction.atomic():
-        report = ExposureReport.objects.select_for_update().get(pk=report.pk)
-        if report.status != ExposureReport.Status.PENDING:
-            raise InvalidReportState(f"This report was already {report.get_status_display()}.")
+    with _deciding(report, moderator=moderator, doing="reject exposure reports") as report:
         report.status = ExposureReport.Status.REJECTED
         report.reviewed_by, report.reviewed_at = moderator, timezone.now()
         report.save(update_fields=["status", "reviewed_by", "reviewed_at"])
