@@ -4,9 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.authority import require_moderator
 from accounts.models import User
 from accounts.roles import Role
-from alerts import access, emails
+from alerts import emails
 from alerts.models import School, SchoolContact
 from moderation.audit import record_action
 from moderation.models import ModerationAction
@@ -50,7 +51,7 @@ def tell_contact_about_decision(*, contact_id: int) -> None:
 
 
 def verify_contact(*, contact: SchoolContact, moderator: User) -> SchoolContact:
-    access.require_moderator(moderator, "verify school contacts")
+    require_moderator(moderator, "verify school contacts")
     with transaction.atomic():
         contact = SchoolContact.objects.select_for_update().get(pk=contact.pk)
         if contact.status == SchoolContact.Status.VERIFIED:
@@ -66,7 +67,7 @@ def verify_contact(*, contact: SchoolContact, moderator: User) -> SchoolContact:
 
 
 def revoke_contact(*, contact: SchoolContact, moderator: User, reason: str = "") -> SchoolContact:
-    access.require_moderator(moderator, "revoke school contacts")
+    require_moderator(moderator, "revoke school contacts")
     with transaction.atomic():
         contact = SchoolContact.objects.select_for_update().get(pk=contact.pk)
         if contact.status == SchoolContact.Status.REVOKED:

@@ -11,8 +11,9 @@ from django.db.models import F
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
+from accounts.authority import require_moderator
 from accounts.models import User
-from alerts import access, emails
+from alerts import emails
 from alerts.models import MAX_WINDOW_DAYS, Alert, ExposureReport, Kind, School, SchoolContact, Scope
 from alerts.services.smtp import send_single
 from moderation.audit import record_action
@@ -115,7 +116,7 @@ def _deciding(report: ExposureReport, *, moderator: User, doing: str) -> Iterato
     Yields the report locked in the decision's transaction; a report decided meanwhile (in the
     queue, the admin or another tab) raises InvalidReportState.
     """
-    access.require_moderator(moderator, doing)
+    require_moderator(moderator, doing)
     with transaction.atomic():
         report = ExposureReport.objects.select_for_update().get(pk=report.pk)
         if report.status != ExposureReport.Status.PENDING:
