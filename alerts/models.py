@@ -88,12 +88,12 @@ class School(models.Model):
 class Subscription(models.Model):
     """One address following one school. Nothing but the confirmation mail goes out until CONFIRMED."""
 
-    class Role(models.TextChoices):
+    class SubscriberRole(models.TextChoices):
         PARENT = "parent", "Parent or carer"
         STAFF = "staff", "School staff"
         OTHER = "other", "Other"
 
-    class Delivery(models.TextChoices):
+    class Frequency(models.TextChoices):
         IMMEDIATE = "immediate", _("Immediately")
         DIGEST = "digest", _("Daily digest")
 
@@ -109,9 +109,9 @@ class Subscription(models.Model):
 
     email = models.EmailField()
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="subscriptions")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.PARENT)
+    role = models.CharField(max_length=10, choices=SubscriberRole.choices, default=SubscriberRole.PARENT)
     grade = models.CharField(max_length=10, blank=True)
-    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+    delivery = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -204,6 +204,9 @@ class Grade(models.TextChoices):
 
 
 class ExposureReport(models.Model):
+    Scope = Scope
+    Kind = Kind
+
     class Status(models.TextChoices):
         PENDING = "pending", "awaiting review"
         APPROVED = "approved", "approved"
@@ -248,6 +251,9 @@ class ExposureReport(models.Model):
 
 class Alert(models.Model):
     """What subscribers receive: one per school, scope and ISO week, however many reports."""
+
+    Scope = Scope
+    Kind = Kind
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="alerts")
     scope = models.CharField(max_length=10, choices=Scope.choices)
@@ -324,7 +330,9 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["alert", "subscription"], name="alerts_delivery_once"),
         ]
         indexes = [
-            models.Index(fields=["updated_at"], condition=models.Q(status="pending"), name="alerts_delivery_pending"),
+            models.Index(
+                fields=["updated_at"], condition=models.Q(status=SendStatus.PENDING), name="alerts_delivery_pending"
+            ),
         ]
 
     def __str__(self):
@@ -353,7 +361,9 @@ class Digest(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["email", "day"], name="alerts_digest_once_a_day")]
         indexes = [
-            models.Index(fields=["updated_at"], condition=models.Q(status="pending"), name="alerts_digest_pending"),
+            models.Index(
+                fields=["updated_at"], condition=models.Q(status=SendStatus.PENDING), name="alerts_digest_pending"
+            ),
         ]
 
     def __str__(self):

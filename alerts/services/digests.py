@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts import emails
-from alerts.models import Alert, Digest, Scope, SendStatus, Subscription
+from alerts.models import Alert, Digest, SendStatus, Subscription
 from alerts.services.common import batched
 from alerts.services.sending import BatchResult, record_outcome
 from alerts.services.smtp import send_one
@@ -42,6 +42,8 @@ def plan_digests(*, now: datetime.datetime | None = None) -> list[list[int]]:
 
 
 def _digest_items(digest: Digest) -> list[tuple[Subscription, list[Alert]]]:
+    """Each of the address's digest subscriptions with the period's alerts it receives (the same
+    rule as the fan-out: `SubscriptionQuerySet.audience_for`), leaving out those with none."""
     subscriptions = list(Subscription.objects.for_email(digest.email).active().digest().select_related("school"))
     alerts = list(
         Alert.objects.sendable()
@@ -50,14 +52,10 @@ def _digest_items(digest: Digest) -> list[tuple[Subscription, list[Alert]]]:
         .select_related("school")
         .order_by("created_at")
     )
+    received = Subscription.objects.filter(pk__in=[s.pk for s in subscriptions]).receiving_pairs(alerts)
     items = []
     for subscription in subscriptions:
-        followed = [
-            alert
-            for alert in alerts
-            if alert.school_id == subscription.school_id
-            and (alert.scope != Scope.GRADE or not subscription.grade or alert.scope_label == subscription.grade)
-        ]
+        followed = [alert for alert in alerts if (subscription.pk, alert.pk) in received]
         if followed:
             items.append((subscription, followed))
     return items
@@ -70,7 +68,9 @@ def send_digests(*, digest_ids: list[int]) -> BatchResult:
         for index, digest_id in enumerate(digest_ids):
             with transaction.atomic():
                 digest = (
-                    Digest.objects.select_for_update(skip_locked=True).filter(pk=digest_id, status="pending").first()
+                    Digest.objects.select_for_update(skip_locked=True)
+                    .filter(pk=digest_id, status=SendStatus.PENDING)
+                    .first()
                 )
                 if digest is None:
                     continue

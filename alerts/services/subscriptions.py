@@ -28,7 +28,7 @@ def subscribe(
     school: School,
     role: str,
     grade: str = "",
-    delivery: str = Subscription.Delivery.IMMEDIATE,
+    delivery: str = Subscription.Frequency.IMMEDIATE,
     language: str = Subscription.Language.ENGLISH,
 ) -> None:
     """Ask `email` to confirm following `school` (double opt-in).

@@ -42,7 +42,7 @@ def sweep(*, older_than: datetime.timedelta = SWEEP_AFTER) -> SweepResult:
         for chunk in batched(stale):
             if outbox.publish(task, chunk):
                 # Touch the rows so the next sweep leaves them to the task just published.
-                model.objects.filter(pk__in=chunk, status="pending").update(updated_at=timezone.now())
+                model.objects.pending().filter(pk__in=chunk).update(updated_at=timezone.now())
                 setattr(result, counter, getattr(result, counter) + len(chunk))
     for report_id in ExposureReport.objects.needing_contact_notice(older_than=older_than).values_list("pk", flat=True)[
         :100
