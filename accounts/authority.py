@@ -1,7 +1,8 @@
-"""Pages that exercise a staff power: the role is not enough, the account needs two-factor.
+"""Staff powers: the role is not enough, the account needs two-factor.
 
 The check itself is `User.has_authority` (behind `is_moderator`, `is_editor`, `is_medical_reviewer`),
-used by views and services alike. This module only decides what a page answers to someone who holds
+used by views and services alike. This module holds the one refusal services give to anyone without
+moderator authority (`require_moderator`), and decides what a page answers to someone who holds
 the role but has not set up two-factor yet: the way to set it up, then back to the page.
 """
 
@@ -13,6 +14,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+
+class NotAllowed(PermissionDenied):
+    """An action refused, with the reason in the member's words (community's refusals use it too)."""
+
+
+def is_moderator(user) -> bool:
+    """Moderator authority (the role and two-factor); False for visitors who are not signed in."""
+    return bool(user.is_authenticated and user.is_moderator)
+
+
+def require_moderator(user, doing: str = "can do that") -> None:
+    """Refuse a moderator power (`doing`, e.g. "approve exposure reports") to anyone without moderator authority."""
+    if not is_moderator(user):
+        raise NotAllowed(f"Only moderators with two-factor authentication {doing}.")
+
 
 # Where to go once two-factor is set up: allauth's set-up ends on the recovery codes page, which
 # offers a link back (templates/mfa/recovery_codes/index.html).

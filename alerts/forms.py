@@ -48,14 +48,14 @@ GRADE_HELP = _("Optional: you then hear about your child's grade and the whole s
 class SubscribeForm(forms.Form):
     email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     school = SchoolField(label="School")
-    role = forms.ChoiceField(label="You are", choices=Subscription.Role.choices)
+    role = forms.ChoiceField(label="You are", choices=Subscription.SubscriberRole.choices)
     grade = forms.ChoiceField(
         label=_("Grade"),
         choices=GRADE_OR_WHOLE_SCHOOL,
         required=False,
         help_text=GRADE_HELP,
     )
-    delivery = forms.ChoiceField(label=_("Send alerts"), choices=Subscription.Delivery.choices)
+    delivery = forms.ChoiceField(label=_("Send alerts"), choices=Subscription.Frequency.choices)
     language = forms.ChoiceField(label=_("Language of the emails"), choices=Subscription.Language.choices)
 
 
@@ -67,7 +67,7 @@ class PreferencesForm(forms.Form):
     """What a subscriber may change without subscribing again: grade, how often, which language."""
 
     grade = forms.ChoiceField(label=_("Grade"), choices=GRADE_OR_WHOLE_SCHOOL, required=False, help_text=GRADE_HELP)
-    delivery = forms.ChoiceField(label=_("Send alerts"), choices=Subscription.Delivery.choices)
+    delivery = forms.ChoiceField(label=_("Send alerts"), choices=Subscription.Frequency.choices)
     language = forms.ChoiceField(label=_("Language of the emails"), choices=Subscription.Language.choices)
 
     @classmethod

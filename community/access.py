@@ -18,19 +18,13 @@ The rules:
 
 from django.db.models import Q, QuerySet
 
+# Moderator authority is decided in accounts, for every app; re-exported for community's callers.
+from accounts.authority import is_moderator
+from accounts.authority import require_moderator as require_moderator
 from community.models import Forum, Post, Story, Thread
-from community.permissions import NotAllowed, can_post
+from community.permissions import can_post
 
 Visibility = Post.Visibility
-
-
-def is_moderator(user) -> bool:
-    return bool(user.is_authenticated and user.is_moderator)
-
-
-def require_moderator(user) -> None:
-    if not is_moderator(user):
-        raise NotAllowed("Only moderators can do that.")
 
 
 # --- List filters -----------------------------------------------------------------------------

@@ -4,15 +4,12 @@ Who may see or act on a given thread or post is decided in community.access."""
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+# A refusal with its reason in the member's words; defined in accounts, beside the moderator check.
+from accounts.authority import NotAllowed as NotAllowed
 from community.models import PostRevision
 from moderation import policy
-
-
-class NotAllowed(PermissionDenied):
-    """A community action refused, with the reason in the member's words."""
 
 
 def can_post(user) -> bool:

@@ -54,6 +54,24 @@ def test_the_same_holds_for_editors_reviewers_and_superusers():
     assert editor.is_editor and reviewer.is_medical_reviewer and superuser.is_moderator
 
 
+def test_every_app_refuses_moderator_powers_with_the_one_check_in_accounts():
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts import authority
+    from alerts.services import contacts, reports
+    from community import access as community_access
+
+    assert community_access.require_moderator is authority.require_moderator
+    assert contacts.require_moderator is reports.require_moderator is authority.require_moderator
+    for nobody in (AnonymousUser(), UserFactory(), role_only_moderator()):
+        # Community's views show a NotAllowed's words; the admin and alerts' pages catch PermissionDenied.
+        with pytest.raises(NotAllowed, match=r"^Only moderators with two-factor authentication can do that\.$"):
+            authority.require_moderator(nobody)
+        with pytest.raises(PermissionDenied, match="authentication approve exposure reports"):
+            authority.require_moderator(nobody, "approve exposure reports")
+    authority.require_moderator(ModeratorFactory())
+
+
 # --- Another member's post: edit and delete -------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from alerts import services, tasks, tokens
-from alerts.models import Alert, Delivery, ExposureReport, Subscription
+from alerts.models import Alert, Delivery, Subscription
 from moderation.models import ModerationAction
 from tests.alerts.factories import ExposureReportFactory, SchoolFactory, SubscriptionFactory
 
@@ -174,40 +174,6 @@ def test_sweeper_sends_deliveries_left_pending(mail_server, moderator):
     mail_server.wait_for(3)
     assert Delivery.objects.filter(alert=alert, status="sent").count() == 3
     assert services.sweep(older_than=datetime.timedelta(0)).deliveries == 0
-
-
-def test_only_moderators_approve_or_reject(db):
-    from django.core.exceptions import PermissionDenied
-
-    from tests.factories import UserFactory
-
-    member = UserFactory()
-    report = ExposureReportFactory()
-    with pytest.raises(PermissionDenied):
-        services.approve_report(report=report, moderator=member)
-    with pytest.raises(PermissionDenied):
-        services.reject_report(report=report, moderator=member)
-    report.refresh_from_db()
-    assert report.status == ExposureReport.Status.PENDING
-    assert not Alert.objects.exists()
-
-
-def test_rejected_report_makes_no_alert_and_is_logged(moderator):
-    report = ExposureReportFactory()
-    services.reject_report(report=report, moderator=moderator, reason="duplicate")
-    report.refresh_from_db()
-    assert report.status == "rejected" and report.reviewed_by == moderator
-    assert not Alert.objects.exists()
-    assert ModerationAction.objects.get(action="report.reject").reason == "duplicate"
-    with pytest.raises(services.InvalidReportState):
-        services.approve_report(report=report, moderator=moderator)
-
-
-def test_awaiting_review_lists_pending_reports_oldest_first(moderator):
-    older, newer = ExposureReportFactory(), ExposureReportFactory()
-    done = ExposureReportFactory()
-    services.reject_report(report=done, moderator=moderator)
-    assert list(ExposureReport.objects.awaiting_review()) == [older, newer]
 
 
 def test_smtp_refusing_connections_leaves_deliveries_pending_until_it_recovers(settings, moderator):

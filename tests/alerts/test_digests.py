@@ -72,3 +72,33 @@ def test_digest_one_click_unsubscribe_stops_every_digest_of_the_address(client, 
     }
     immediate.refresh_from_db()
     assert immediate.status == "active"
+
+
+def test_digest_readers_follow_the_same_grade_rule_as_immediate_subscribers(mail_server, moderator):
+    """Whole-school and classroom alerts reach every grade; a grade alert its grade and whole-school
+    subscribers only: in the digest exactly as in the immediate emails."""
+    import re
+
+    school = SchoolFactory(allow_classroom_scope=True, classroom_labels="Room 12")
+    followers = {"whole": "", "third": "3", "fifth": "5"}
+    for name, grade in followers.items():
+        SubscriptionFactory(school=school, grade=grade, email=f"{name}-now@example.net")
+        SubscriptionFactory(school=school, grade=grade, email=f"{name}-digest@example.net", delivery="digest")
+    for scope, label in (("school", ""), ("grade", "3"), ("classroom", "Room 12")):
+        report = ExposureReportFactory(school=school, scope=scope, scope_label=label)
+        alert = services.approve_report(report=report, moderator=moderator)
+        for batch in services.plan_alert(alert_id=alert.pk):
+            services.send_deliveries(delivery_ids=batch)
+    tasks.send_daily_digests.delay()
+    mail_server.wait_for(8 + 3)  # 3 + 2 + 3 immediate emails, one digest per digest reader
+
+    def heard(address: str, pattern: str) -> set[str]:
+        found = (re.findall(pattern, m.body().replace("\r\n", "\n"), re.MULTILINE) for m in mail_server.to(address))
+        return {scope for scopes in found for scope in scopes}
+
+    for name in followers:
+        immediately = heard(f"{name}-now@example.net", r"^Who was exposed: (.+)$")
+        in_digest = heard(f"{name}-digest@example.net", r"^- [^,]+, ([^,]+), ")
+        assert immediately == in_digest, name
+    assert in_digest == {"Whole school", "Room 12"}  # the fifth grade hears nothing of the third's
+    assert heard("third-digest@example.net", r"^- [^,]+, ([^,]+), ") == {"Whole school", "Grade 3", "Room 12"}
