@@ -4,13 +4,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from community.tokens import unfollow_token
 from portal.emails import absolute_url as absolute
 from portal.emails import build_email, list_headers
 
 
 def unfollow_url(user, thread) -> str:
-    from community.services import unfollow_token
-
     return absolute(reverse("community:unfollow", args=[unfollow_token(user=user, thread=thread)]))
 
 

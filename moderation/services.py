@@ -11,11 +11,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.authority import require_moderator
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import end_sessions
 from community import services as community_services
-from community.access import require_moderator
 from community.models import Post
 from community.permissions import NotAllowed
 from moderation import access, emails

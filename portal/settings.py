@@ -11,6 +11,8 @@ import environ
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
+from portal import crisis_lines
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -300,33 +302,9 @@ for _key in JOURNAL_KEYS:
         ) from None
 
 # --- Crisis help ------------------------------------------------------------------------------
-# Lines shown by "Need help now?" (every page), on the flag page and to anyone writing words of crisis,
-# per country; CRISIS_COUNTRY's lines come first. Each line: (number, who answers and when).
+# The lines shown by "Need help now?", per country; CRISIS_COUNTRY's come first.
 CRISIS_COUNTRY = env("CRISIS_COUNTRY", default="US")
-CRISIS_RESOURCES = {
-    "US": {
-        "name": "United States",
-        "lines": [
-            ("911", "Emergency services: someone is in danger right now"),
-            ("988", "Suicide & Crisis Lifeline: call or text, any time"),
-        ],
-    },
-    "GB": {
-        "name": "United Kingdom",
-        "lines": [
-            ("999", "Emergency services: someone is in danger right now"),
-            ("111", "NHS 111: urgent help, including mental health (in England, choose the mental health option)"),
-            ("116 123", "Samaritans: free, any time"),
-        ],
-    },
-    "ES": {
-        "name": "España",
-        "lines": [
-            ("112", "Emergencias: alguien está en peligro ahora"),
-            ("024", "Línea 024 de atención a la conducta suicida: gratuita, a cualquier hora"),
-        ],
-    },
-}
+CRISIS_RESOURCES = crisis_lines.BY_COUNTRY  # portal/crisis_lines.py
 # Every other country: a directory of free, confidential helplines.
 CRISIS_DIRECTORY_URL = "https://findahelpline.com/"
 

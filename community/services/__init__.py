@@ -39,7 +39,6 @@ from community.services.threads import (
 from community.services.visibility import approve_post, delete_all_posts, hide_post, hold_post, restore_post
 
 # community.emails builds the unfollow link through this name; the token itself is community.tokens'.
-from community.tokens import unfollow_token
 
 __all__ = [
     "STORY_UPDATE_FIELDS",
@@ -69,6 +68,5 @@ __all__ = [
     "split_thread",
     "toggle_reaction",
     "unfollow_thread",
-    "unfollow_token",
     "update_story",
 ]
