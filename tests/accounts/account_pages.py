@@ -131,6 +131,7 @@ def account_page_types(member: User, moderator: User) -> tuple[dict, dict]:
             {"action_add": "", "email": "not-an-address"},
         ),
         "reauthenticate": ("member", "get", reverse("account_reauthenticate"), None),
+        "reauthenticate-code": ("moderator", "get", reverse("mfa_reauthenticate"), None),
         "logout": ("member", "get", reverse("account_logout"), None),
         "account": ("member", "get", reverse("accounts:account"), None),
         "sessions": ("member-password", "get", reverse("usersessions_list"), None),

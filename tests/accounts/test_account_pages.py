@@ -34,6 +34,7 @@ TITLES = {
     "email-addresses": "Your email addresses",
     "email-addresses-errors": "Your email addresses",
     "reauthenticate": "Confirm it is you",
+    "reauthenticate-code": "Confirm it is you",
     "logout": "Log out",
     "account": "Your account",
     "sessions": "Devices where you are logged in",
