@@ -2,6 +2,7 @@ from django.urls import path
 
 from community import feeds
 from community.views import forums, members, posts, stories
+from portal.pagecache import cache_anonymous_page
 
 app_name = "community"
 
@@ -24,5 +25,5 @@ urlpatterns = [
     path("unfollow/<str:token>/", members.unfollow_by_link, name="unfollow"),
     path("<slug:slug>/", forums.forum, name="forum"),
     path("<slug:slug>/new/", forums.new_thread, name="new_thread"),
-    path("<slug:slug>/feed/", feeds.ForumFeed(), name="forum_feed"),
+    path("<slug:slug>/feed/", cache_anonymous_page(feeds.ForumFeed()), name="forum_feed"),
 ]

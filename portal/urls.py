@@ -28,7 +28,7 @@ urlpatterns = [
     path("help/", static_page("pages/help_now.html"), name="help_now"),
     # Browsers and crawlers ask for /favicon.ico whatever the page links to.
     path("favicon.ico", views.favicon, name="favicon"),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", require_safe(cache_anonymous_page(sitemap)), {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "robots.txt",
         require_safe(TemplateView.as_view(template_name="portal/robots.txt", content_type="text/plain")),

@@ -16,10 +16,11 @@ from articles.services.rules import (
     text_needs_review,
 )
 from articles.services.versions import propose_version
+from portal import pagetopics
 from portal.pagecache import changes_public_pages
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.ARTICLES)
 @transaction.atomic
 def save_article(*, editor: User, article: Article) -> Article:
     """Save an editor's changes: render the body, apply the publishing rule, stamp the dates.

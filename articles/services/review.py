@@ -8,13 +8,14 @@ from accounts.models import User
 from articles.models import REVIEW_INTERVAL, REVIEWED_FIELDS, Article, ArticleVersion, Reference, Review
 from articles.services.revisions import record_revision
 from articles.services.rules import PublishingError, render_body, require_reviewer
+from portal import pagetopics
 from portal.pagecache import changes_public_pages
 
 ALREADY_DECIDED = "This version was already decided; open the article for its latest state."
 ARCHIVED_NOT_REVIEWED = "An archived article is not reviewed. Set it back to draft first."
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.ARTICLES)
 @transaction.atomic
 def record_review(*, reviewer: User, article: Article, notes: str = "") -> Review:
     """A medical reviewer signs off the article's text as the public reads it (a first review, or
@@ -26,7 +27,7 @@ def record_review(*, reviewer: User, article: Article, notes: str = "") -> Revie
     return _sign(reviewer=reviewer, article=article, notes=notes)
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.ARTICLES)
 @transaction.atomic
 def approve_version(*, reviewer: User, version: ArticleVersion, notes: str = "") -> Review:
     """A medical reviewer signs the waiting version: it becomes the public text, under their name."""

@@ -17,7 +17,7 @@ from moderation import policy
 # The audit-log call sits below community in the layering (moderation.audit); moderation.services re-exports it.
 from moderation.audit import record_action
 from moderation.models import Flag, ModerationAction
-from portal import limits, outbox
+from portal import limits, outbox, pagetopics
 from portal.markdown import render_markdown
 from portal.pagecache import changes_public_pages
 
@@ -83,7 +83,7 @@ def tell_author_it_waits(post: Post) -> None:
     outbox.on_commit("moderation.tasks.tell_author_about_post", post.pk)
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.post_pages)
 @transaction.atomic
 def reply(*, author: User, thread: Thread, body: str) -> Post:
     """A reply; the author follows the thread and its other followers are notified."""
@@ -97,7 +97,7 @@ def reply(*, author: User, thread: Thread, body: str) -> Post:
     return add_post(author=author, thread=thread, body=body)
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.post_pages)
 @transaction.atomic
 def edit_post(*, editor: User, post: Post, body: str) -> Post:
     """Change a post's text, keeping the old text as a revision and marking the post edited.
@@ -125,7 +125,7 @@ def edit_post(*, editor: User, post: Post, body: str) -> Post:
     return post
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.post_pages)
 @transaction.atomic
 def delete_post(*, actor: User, post: Post, reason: str = "") -> Post:
     """Delete a post, leaving a tombstone so the thread still reads. Authors delete their own, even

@@ -7,14 +7,14 @@ from accounts.models import User
 from community import access
 from community.models import Post, Reaction
 from community.permissions import NotAllowed, require_can_post
-from portal import limits
+from portal import limits, pagetopics
 from portal.pagecache import changes_public_pages
 
 # The post's stored count of each kind of reaction, kept right by toggle_reaction.
 COUNTER = {Reaction.Kind.HELPFUL: "helpful_count", Reaction.Kind.THINKING_OF_YOU: "thinking_count"}
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.of_reaction)
 @transaction.atomic
 def toggle_reaction(*, user: User, post: Post, kind: str) -> tuple[bool, int]:
     """Add the reaction, or take it back if it was there. Returns (now reacted, new count)."""

@@ -12,12 +12,13 @@ from community.models import Forum, Post, Story
 from community.permissions import NotAllowed
 from community.services.derived import index_for_search
 from community.services.threads import create_thread
+from portal import pagetopics
 from portal.pagecache import changes_public_pages
 
 STORY_UPDATE_FIELDS = ("severity_1_month", "severity_3_months", "severity_6_months", "side_effects", "insurance")
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.of_story)
 @transaction.atomic
 def create_story(*, author: User, title: str, narrative: str, **figures) -> Story:
     """A story: a thread in "Recovery stories" whose opening post is the narrative, with its figures."""
@@ -46,7 +47,7 @@ def send_story_reminder(*, story_id: int) -> bool:
     return False
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.of_story)
 @transaction.atomic
 def update_story(*, author: User, story: Story, **figures) -> Story:
     """Add the later figures (1, 3 and 6 months) or correct them. Only the story's author can."""

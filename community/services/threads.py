@@ -16,12 +16,13 @@ from community.services.posts import add_post, require_readable
 # The audit-log call sits below community in the layering (moderation.audit); moderation.services re-exports it.
 from moderation.audit import record_action
 from moderation.models import ModerationAction
+from portal import pagetopics
 from portal.pagecache import changes_public_pages
 
 Action = ModerationAction.Action
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.of_thread)
 @transaction.atomic
 def create_thread(*, author: User, forum: Forum, title: str, body: str) -> Thread:
     """A new thread with its opening post (`thread.opening`); the author follows it."""
@@ -34,7 +35,7 @@ def create_thread(*, author: User, forum: Forum, title: str, body: str) -> Threa
     return thread
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.of_thread)
 @transaction.atomic
 def lock_thread(*, moderator: User, thread: Thread, locked: bool = True, reason: str = "") -> Thread:
     require_moderator(moderator)
@@ -50,7 +51,7 @@ def lock_thread(*, moderator: User, thread: Thread, locked: bool = True, reason:
     return thread
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.of_thread)
 @transaction.atomic
 def pin_thread(*, moderator: User, thread: Thread, pinned: bool = True) -> Thread:
     require_moderator(moderator)
@@ -74,7 +75,7 @@ def move_thread(*, moderator: User, thread: Thread, forum: Forum, reason: str = 
     return thread
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.of_thread)
 @transaction.atomic
 def rename_thread(*, moderator: User, thread: Thread, title: str, reason: str = "") -> Thread:
     require_moderator(moderator)
@@ -89,7 +90,7 @@ def rename_thread(*, moderator: User, thread: Thread, title: str, reason: str = 
     return thread
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.of_split)
 @transaction.atomic
 def split_thread(*, moderator: User, thread: Thread, posts: list[Post], title: str, reason: str = "") -> Thread:
     """Move chosen replies into a new thread in the same forum; the earliest opens it."""
@@ -130,7 +131,7 @@ def split_thread(*, moderator: User, thread: Thread, posts: list[Post], title: s
     return new
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.of_thread)
 @transaction.atomic
 def delete_thread(*, moderator: User, thread: Thread, reason: str = "") -> Thread:
     require_moderator(moderator)

@@ -13,6 +13,7 @@ from community.services.notifications import notify_followers
 # The audit-log call sits below community in the layering (moderation.audit); moderation.services re-exports it.
 from moderation.audit import record_action
 from moderation.models import ModerationAction
+from portal import pagetopics
 from portal.pagecache import changes_public_pages
 
 Action = ModerationAction.Action
@@ -45,7 +46,7 @@ def delete_all_posts(*, moderator: User, member: User, reason: str) -> int:
     return deleted
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.post_pages)
 @transaction.atomic
 def hide_post(*, moderator: User | None, post: Post, reason: str) -> Post:
     """Hide a post with a reason. `moderator` None means the system did it (e.g. flags)."""
@@ -56,7 +57,7 @@ def hide_post(*, moderator: User | None, post: Post, reason: str) -> Post:
     return post
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.post_pages)
 @transaction.atomic
 def hold_post(*, moderator: User | None, post: Post, reason: str = "") -> Post:
     """Hold a post for review: only its author and moderators see it until approved."""
@@ -67,7 +68,7 @@ def hold_post(*, moderator: User | None, post: Post, reason: str = "") -> Post:
     return post
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.post_pages)
 @transaction.atomic
 def approve_post(*, moderator: User, post: Post) -> Post:
     """A held post goes live; its thread's followers are notified now."""
@@ -77,7 +78,7 @@ def approve_post(*, moderator: User, post: Post) -> Post:
     return post
 
 
-@changes_public_pages
+@changes_public_pages(pages=pagetopics.post_pages)
 @transaction.atomic
 def restore_post(*, moderator: User, post: Post, reason: str = "") -> Post:
     """Undo a hide or a deletion."""
