@@ -8,10 +8,14 @@ from portal.emails import absolute_url as absolute
 from portal.emails import build_email, list_headers
 
 
-def unfollow_url(user, thread) -> str:
+def unfollow_token(user, thread) -> str:
     from community.services import unfollow_token
 
-    return absolute(reverse("community:unfollow", args=[unfollow_token(user=user, thread=thread)]))
+    return unfollow_token(user=user, thread=thread)
+
+
+def unfollow_url(user, thread) -> str:
+    return absolute(reverse("community:unfollow", args=[unfollow_token(user, thread)]))
 
 
 def story_reminder(story, *, months: int) -> EmailMultiAlternatives:
@@ -63,11 +67,14 @@ def reply_notification(user, notifications, *, digest: bool = False) -> EmailMul
     }
     # A list-like message: for one thread the link unfollows it in one click; otherwise it leads to
     # the email settings, where replies and digests are turned off (not a one-click unsubscribe).
+    # For one thread, an email to the sender with the unfollow token in its subject unfollows it too
+    # (portal.inbound, community.inbound).
     one_thread = len(groups) == 1
     headers = list_headers(
         name="digest.community" if digest else "replies.community",
         unsubscribe_url=groups[0]["unfollow_url"] if one_thread else context["settings_url"],
         one_click=one_thread,
+        mailto_subject=f"unsubscribe {unfollow_token(user, groups[0]['thread'])}" if one_thread else None,
     )
     return build_email(
         to=user.email, subject=subject, template="community/email/replies", context=context, headers=headers

@@ -6,4 +6,4 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from portal import bounces  # noqa: F401  (connects the provider's tracking signal)
+        from portal import bounces, inbound  # noqa: F401  (connect the provider's tracking and inbound signals)
