@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from alerts.models import Delivery, Digest, ExposureReport, SchoolContact, Subscription, SuppressedAddress
-from alerts.suppression import suppress_address
+from alerts.models import Delivery, Digest, ExposureReport, SchoolContact, Subscription
+from portal.suppression import Reason, suppress_address
 
 COVERS = {
     "alerts.Subscription": "subscriptions of the member's verified addresses exported; ended and deleted",
@@ -19,8 +19,11 @@ COVERS = {
     "alerts.Digest": "deleted for the member's addresses",
     "alerts.SchoolContact": "exported; deleted",
     "alerts.ExposureReport": "exported with the note; the note erased, the report kept (it may have made an alert)",
-    "alerts.SuppressedAddress": "a keyed hash only, written on erasure so the address is never mailed again",
     "alerts.School": "the school directory; not about a member",
+    # About an address, not a member: a keyed hash that cannot be read back, so not exported. Erasure
+    # writes one (below) and never removes one: the address must not be mailed after it is gone.
+    "portal.SuppressedAddress": "a keyed hash of an address (reason and time only); written on erasure, kept",
+    "portal.SoftBounce": "a keyed hash of an address and a time; kept until it ages out or suppresses",
     "alerts.SchoolImport": "a staff upload of the school directory (no member's data); kept, under “Former member N”",
 }
 
@@ -100,6 +103,6 @@ def erase(user: User, *, delete_posts: bool) -> None:
     subscriptions.delete()
     for address in addresses:
         Digest.objects.filter(email__iexact=address).delete()
-        suppress_address(address, reason=SuppressedAddress.Reason.ACCOUNT_DELETED)
+        suppress_address(address, reason=Reason.ACCOUNT_DELETED)
     SchoolContact.objects.filter(user=user).delete()
     ExposureReport.objects.filter(reporter=user).exclude(note_to_moderators="").update(note_to_moderators="")

@@ -1,28 +1,13 @@
-"""The suppression list of erased addresses: a keyed hash, never the address itself.
+"""Alerts' part of the suppression list (portal.suppression calls it by name, as a hook): an address
+on the list has every alert subscription suppressed, so no alert or digest goes to it again."""
 
-The hash is an HMAC of the lower-cased address under the site's SECRET_KEY (with its own salt),
-so the list cannot be reversed by hashing a dictionary of addresses without the key. Rotating
-SECRET_KEY empties the list in effect: keep the old key in SECRET_KEY_FALLBACKS if you rotate.
-"""
+from django.db.models.functions import Lower
+from django.utils import timezone
 
-from django.conf import settings
-from django.utils.crypto import salted_hmac
-
-from alerts.models import SuppressedAddress
-
-KEY_SALT = "alerts.suppression.address"
+from alerts.models import Subscription
 
 
-def address_hash(email: str, *, secret: str | None = None) -> str:
-    return salted_hmac(KEY_SALT, email.strip().lower(), secret=secret, algorithm="sha256").hexdigest()
-
-
-def suppress_address(email: str, *, reason: str = SuppressedAddress.Reason.ACCOUNT_DELETED) -> None:
-    SuppressedAddress.objects.get_or_create(address_hash=address_hash(email), defaults={"reason": reason})
-
-
-def is_suppressed(email: str) -> bool:
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return SuppressedAddress.objects.filter(
-        address_hash__in=[address_hash(email, secret=secret) for secret in secrets]
-    ).exists()
+def address_suppressed(email: str) -> None:
+    Subscription.objects.annotate(address=Lower("email")).filter(address=email.strip().lower()).exclude(
+        status=Subscription.Status.SUPPRESSED
+    ).update(status=Subscription.Status.SUPPRESSED, suppressed_at=timezone.now())

@@ -62,11 +62,14 @@ def reply_notification(user, notifications, *, digest: bool = False) -> EmailMul
     }
     # A list-like message: for one thread the link unfollows it in one click; otherwise it leads to
     # the email settings, where replies and digests are turned off (not a one-click unsubscribe).
+    # For one thread, an email to the sender with the unfollow token in its subject unfollows it too
+    # (portal.inbound, community.inbound).
     one_thread = len(groups) == 1
     headers = list_headers(
         name="digest.community" if digest else "replies.community",
         unsubscribe_url=groups[0]["unfollow_url"] if one_thread else context["settings_url"],
         one_click=one_thread,
+        mailto_subject=f"unsubscribe {unfollow_token(user=user, thread=groups[0]['thread'])}" if one_thread else None,
     )
     return build_email(
         to=user.email, subject=subject, template="community/email/replies", context=context, headers=headers

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from journal.models import Caregiver, CheckIn, Reminder, ReminderSetting
+from portal import suppression
 from portal.emails import absolute_url, build_email, list_id
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,10 @@ def send(*, reminder_ids: list[int]) -> int:
             if reminder is None:
                 continue
             reminder.attempts += 1
+            if suppression.is_suppressed(reminder.user.email):  # bounced or complained: never mailed again
+                reminder.status = Reminder.Status.FAILED
+                reminder.save(update_fields=["attempts", "status"])
+                continue
             try:
                 _message(reminder).send()
             except (smtplib.SMTPException, OSError) as error:

@@ -181,3 +181,16 @@ class BanForm(forms.Form):
         label="Yes: delete every post of this member and ban them for good",
         error_messages={"required": "Tick the box to confirm the ban: it cannot be undone."},
     )
+
+
+class LiftSuppressionForm(forms.Form):
+    email = forms.EmailField(
+        label="The address to mail again",
+        help_text="As the person gave it to you. It is compared with the list and never stored.",
+    )
+    reason = forms.CharField(
+        label="Why (kept in the audit log)",
+        max_length=500,
+        help_text="For example: the member wrote in on 3 May; their mailbox works again.",
+        validators=[SINGLE_LINE],
+    )

@@ -56,6 +56,8 @@ class ModerationAction(models.Model):
         REPORT_REJECT = "report.reject", "rejected an exposure report"
         CONTACT_VERIFY = "contact.verify", "verified a school contact"
         CONTACT_REVOKE = "contact.revoke", "revoked a school contact"
+        # Email
+        SUPPRESSION_LIFT = "suppression.lift", "lifted an email suppression"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -13,6 +13,7 @@ from accounts.names import skeleton
 from alerts.models import ExposureReport, SchoolContact
 from community.models import Post
 from moderation.models import Flag, ModerationAction, Suspension
+from portal.models import SuppressedAddress
 
 QUEUE_SIZE = 50
 HISTORY_PER_MEMBER = 5
@@ -240,3 +241,18 @@ def member_record(member: User) -> MemberRecord:
         ),
         history=list(ModerationAction.objects.filter(member=member).select_related("actor")[:MEMBER_ITEMS]),
     )
+
+
+# --- The email suppression list ----------------------------------------------------------------------
+
+RECENT_SUPPRESSIONS = 50
+
+
+def recent_suppressions() -> list:
+    return list(SuppressedAddress.objects.order_by("-created_at", "-pk")[:RECENT_SUPPRESSIONS])
+
+
+def suppression_counts() -> list[tuple[str, int]]:
+    """(reason's label, how many) for every reason, in the reasons' order."""
+    found = dict(SuppressedAddress.objects.values_list("reason").annotate(n=Count("pk")).order_by())
+    return [(label, found.get(value, 0)) for value, label in SuppressedAddress.Reason.choices]

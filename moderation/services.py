@@ -22,7 +22,7 @@ from moderation import access, emails
 from moderation.audit import record_action
 from moderation.models import Flag, ModerationAction, Suspension, WatchedWord
 from moderation.policy import is_suspended
-from portal import limits, outbox
+from portal import limits, outbox, suppression
 from portal.pagecache import changes_public_pages
 
 Action = ModerationAction.Action
@@ -228,3 +228,26 @@ def send_member_decision(*, action_id: int) -> None:
     if entry.action == Action.MEMBER_SUSPEND:
         suspension = Suspension.objects.filter(member=entry.member).order_by("-starts_at").first()
     emails.member_decision(entry=entry, suspension=suspension).send()
+
+
+# --- The email suppression list (portal.suppression) --------------------------------------------------
+
+
+@transaction.atomic
+def lift_suppression(*, moderator: User, email: str, reason: str):
+    """Mail `email` again, on its owner's request: the row lifted, or None when it was not suppressed.
+    The audit log keeps why it had been suppressed and when, never the address."""
+    require_moderator(moderator)
+    lifted = suppression.lift(email)
+    if lifted is not None:
+        record_action(
+            actor=moderator,
+            action=Action.SUPPRESSION_LIFT,
+            reason=reason,
+            details={
+                "suppressed_for": lifted.reason,
+                "provider": lifted.provider,
+                "suppressed_at": lifted.created_at.isoformat(),
+            },
+        )
+    return lifted

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation import member_views, views
+from moderation import member_views, suppression_views, views
 
 app_name = "moderation"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("crisis-phrases.json", views.crisis_phrases, name="crisis_phrases"),
     path("log.csv", views.log_csv, name="log_csv"),
     path("watched-words/", views.watched_words, name="watched_words"),
+    path("suppressions/", suppression_views.suppressions, name="suppressions"),
     path("watched-words/<int:word_id>/remove/", views.remove_watched_word, name="remove_watched_word"),
     path("flag/<int:post_id>/", views.flag, name="flag"),
     path("threads/<int:thread_id>/", views.thread_tools, name="thread_tools"),

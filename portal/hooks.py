@@ -13,6 +13,10 @@ Each feature app may define, by convention:
   a test fails when a model holding member data is in no app's `COVERS`), and optionally `CSV`
   (file name -> (section, key, columns): a list in the export also written as a CSV file) and
   `export_size(user) -> int` (items that make an export large enough to build in the background).
+- `<app>/suppression.py: address_suppressed(email)` — an address went on the suppression list
+  (portal.suppression): stop what the app sends it (alerts suppresses its subscriptions);
+- `<app>/inbound.py: unsubscribe(token) -> bool` — an email to the List-Unsubscribe `mailto:`
+  carried `token` (portal.inbound): stop what it names and say True, or False when it is not the app's.
 The order below is the order on the page and in seeding.
 """
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",  # lists a member's sessions, so a suspension or deletion can end them
     "csp",
+    "anymail",
     "portal",
     "accounts",
     "articles",
@@ -186,6 +187,40 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # pages and in account emails. Defaults to the sender's address.
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="") or parseaddr(DEFAULT_FROM_EMAIL)[1]
 EMAIL_TIMEOUT = 10
+
+# An email provider's HTTP API instead of SMTP, through django-anymail: EMAIL_PROVIDER names it, and
+# its own variables (below) hold its keys. SMTP (EMAIL_URL) stays the default. WEBHOOK_SECRET
+# ("user:password") guards the tracking and inbound webhooks at /email/anymail/<provider>/...
+EMAIL_PROVIDERS = {
+    # name: (backend, {ANYMAIL setting: environment variable}); a variable without a value is left out.
+    "postmark": ("anymail.backends.postmark.EmailBackend", {"POSTMARK_SERVER_TOKEN": "POSTMARK_SERVER_TOKEN"}),
+    "mailgun": (
+        "anymail.backends.mailgun.EmailBackend",
+        {
+            "MAILGUN_API_KEY": "MAILGUN_API_KEY",
+            "MAILGUN_SENDER_DOMAIN": "MAILGUN_SENDER_DOMAIN",
+            "MAILGUN_API_URL": "MAILGUN_API_URL",  # https://api.eu.mailgun.net/v3 for an EU domain
+            "MAILGUN_WEBHOOK_SIGNING_KEY": "MAILGUN_WEBHOOK_SIGNING_KEY",
+        },
+    ),
+    "sendgrid": ("anymail.backends.sendgrid.EmailBackend", {"SENDGRID_API_KEY": "SENDGRID_API_KEY"}),
+    "brevo": ("anymail.backends.brevo.EmailBackend", {"BREVO_API_KEY": "BREVO_API_KEY"}),
+    # Amazon SES takes its credentials from boto3's own variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+    # AWS_DEFAULT_REGION) or the machine's role; webhooks arrive through SNS with WEBHOOK_SECRET.
+    "amazon_ses": (
+        "anymail.backends.amazon_ses.EmailBackend",
+        {"AMAZON_SES_CONFIGURATION_SET_NAME": "AMAZON_SES_CONFIGURATION_SET_NAME"},
+    ),
+    "test": ("anymail.backends.test.EmailBackend", {}),  # keeps messages in memory: tests and trials only
+}
+EMAIL_PROVIDER = env.str("EMAIL_PROVIDER", default="smtp").strip().lower()
+if EMAIL_PROVIDER != "smtp" and EMAIL_PROVIDER not in EMAIL_PROVIDERS:
+    raise ImproperlyConfigured(f"EMAIL_PROVIDER must be smtp or one of: {', '.join(sorted(EMAIL_PROVIDERS))}")
+WEBHOOK_SECRET = env.str("WEBHOOK_SECRET", default="")
+ANYMAIL: dict = {"WEBHOOK_SECRET": WEBHOOK_SECRET} if WEBHOOK_SECRET else {}
+if EMAIL_PROVIDER in EMAIL_PROVIDERS:
+    EMAIL_BACKEND, provider_settings = EMAIL_PROVIDERS[EMAIL_PROVIDER]
+    ANYMAIL.update({name: env.str(var) for name, var in provider_settings.items() if env.str(var, default="")})
 # The brand at the start of member emails' subjects (portal.emails.subject_line), allauth's and Django's own.
 EMAIL_SUBJECT_PREFIX = "[PANDAS Parent Network] "
 

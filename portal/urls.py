@@ -40,6 +40,7 @@ urlpatterns = [
     path("alerts/", include("alerts.urls")),
     path("journal/", include("journal.urls")),
     path("accounts/", include("accounts.urls")),
+    path("email/", include("portal.webhooks")),  # the email provider's webhooks (anymail)
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@
 
 - `schools`: School, SchoolContact (a member who speaks for a school), SchoolImport (CSV imports).
 - `subscriptions`: Subscription (an address following a school, with its consent record),
-  SuppressedAddress, CONSENT_RETENTION.
+  CONSENT_RETENTION.
 - `reports`: ExposureReport and Alert, with the choices they share (Scope, Kind, Grade) and the
   window rules (MAX_WINDOW_DAYS, WATCH_DAYS_AFTER_WINDOW).
 - `deliveries`: SendStatus, the abstract SendRecord, Delivery (an alert to a subscription) and
@@ -15,7 +15,7 @@ the reporter: only the school, the scope, the kind and the week.
 from alerts.models.deliveries import Delivery, Digest, SendRecord, SendStatus
 from alerts.models.reports import MAX_WINDOW_DAYS, WATCH_DAYS_AFTER_WINDOW, Alert, ExposureReport, Grade, Kind, Scope
 from alerts.models.schools import School, SchoolContact, SchoolImport
-from alerts.models.subscriptions import CONSENT_RETENTION, Subscription, SuppressedAddress
+from alerts.models.subscriptions import CONSENT_RETENTION, Subscription
 
 __all__ = [
     "CONSENT_RETENTION",
@@ -34,5 +34,4 @@ __all__ = [
     "SendRecord",
     "SendStatus",
     "Subscription",
-    "SuppressedAddress",
 ]

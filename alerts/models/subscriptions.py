@@ -70,24 +70,3 @@ class Subscription(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
-
-
-class SuppressedAddress(models.Model):
-    """An address never to be mailed again, kept only as a keyed hash (see alerts.suppression).
-
-    Written when a member deletes their account: their subscriptions are deleted, and this row
-    is all that remains, so nobody can sign the address up again by mistake or by malice.
-    """
-
-    class Reason(models.TextChoices):
-        ACCOUNT_DELETED = "account_deleted", "its member deleted their account"
-
-    address_hash = models.CharField(max_length=64, unique=True)
-    reason = models.CharField(max_length=20, choices=Reason.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name_plural = "suppressed addresses"
-
-    def __str__(self):
-        return f"suppressed address #{self.pk} ({self.get_reason_display()})"

@@ -11,8 +11,8 @@ from django.utils import timezone
 from alerts import emails
 from alerts.models import School, SendStatus, Subscription
 from alerts.services.smtp import send_single
-from alerts.suppression import is_suppressed
 from portal import limits, outbox
+from portal.suppression import is_suppressed
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def subscribe(
     """
     email = email.strip().lower()
     now = timezone.now()
-    # A deleted member's address is never mailed again, not even a confirmation (see alerts.suppression).
+    # A deleted member's address is never mailed again, not even a confirmation (see portal.suppression).
     if is_suppressed(email):
         logger.info("subscribe: the address is on the suppression list; nothing sent")
         return

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from community import access, emails
 from community.models import Follow, MemberSettings, Notification, Post
-from portal import outbox
+from portal import outbox, suppression
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,8 @@ def send_pending_notifications(*, user_id: int, digest: bool = False) -> int:
     notifications = list(
         access.emailable(pending).select_related("post__thread", "post__author").order_by("created_at", "id")
     )
+    if notifications and suppression.is_suppressed(row.user.email):
+        notifications = []  # the address bounced or complained: it is never mailed again
     if notifications:
         emails.reply_notification(row.user, notifications, digest=digest).send()
     # Replies hidden or deleted since are not worth an email any more.

@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from accounts.models import User
 from alerts import services as alerts_services
-from alerts.models import Digest, SchoolContact, Subscription, SuppressedAddress
-from alerts.suppression import address_hash
+from alerts.models import Digest, SchoolContact, Subscription
 from community.models import Follow, MemberSettings, Notification, Post, PostRevision, Reaction, Story, Thread
 from moderation.models import Flag, ModerationAction
+from portal.models import SuppressedAddress
+from portal.suppression import address_hash
 from tests.accounts.busy_member import EDITED_AWAY_PHRASE, busy_member
 from tests.alerts.factories import ExposureReportFactory, SchoolFactory, SubscriptionFactory
 from tests.factories import DEFAULT_PASSWORD, UserFactory

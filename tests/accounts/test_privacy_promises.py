@@ -17,13 +17,14 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import DataExport, User
 from alerts import services as alerts_services
-from alerts.models import Digest, Subscription, SuppressedAddress
+from alerts.models import Digest, Subscription
 from community import drafts
 from community import services as community_services
 from community.models import Follow, MemberSettings, Notification, Post, PostRevision, Reaction
 from journal.models import Caregiver, CheckIn, Child
 from moderation import services as moderation_services
 from moderation.models import Flag, ModerationAction
+from portal.models import SuppressedAddress
 from tests.alerts.factories import SchoolFactory, SubscriptionFactory
 from tests.community import factories as community
 from tests.factories import DEFAULT_PASSWORD, ModeratorFactory, UserFactory, enable_two_factor

@@ -24,7 +24,7 @@ from journal import services as journal_services
 from journal import sharing as journal_sharing
 from moderation import services as moderation_services
 from moderation.models import Flag, WatchedWord
-from portal import vocabulary
+from portal import suppression, vocabulary
 from tests.accounts.account_pages import account_page_types, logged_in_as
 from tests.alerts.factories import SchoolFactory, SubscriptionFactory, last_week
 from tests.articles import factories as article_factories
@@ -133,6 +133,7 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
     link = journal_sharing.create_share_link(user=member, child=child, days=14, recipient="Dr Rivera")
     journal_sharing.record_view(link=link)
     invite_token, share_token = journal_sharing.invite_token(invite), journal_sharing.share_token(link)
+    suppression.suppress_address("bounced@example.net", reason="hard_bounce", provider="postmark")
     opening = thread.posts.get(is_opening=True)
     member_page = reverse("moderation:member", kwargs={"member_id": member.pk})
     spanish = SubscriptionFactory(school=school, language="es", grade="2")  # its pages are in Spanish
@@ -238,6 +239,12 @@ def _pages() -> tuple[dict, dict[str, tuple[str | None, str, str, dict | None]]]
                 {"suspend-days": "3", "suspend-reason": ""},
             ),
             "member-ban": ("moderator", "get", reverse("moderation:member_ban", kwargs={"member_id": member.pk}), None),
+            "email-suppressions-errors": (
+                "moderator",
+                "post",
+                reverse("moderation:suppressions"),
+                {"email": "not-an-address", "reason": ""},
+            ),
             "journal-home": ("member", "get", reverse("journal:home"), None),
             "journal-add-child-errors": ("member", "post", reverse("journal:add_child"), {"label": ""}),
             "journal-child": ("member", "get", reverse("journal:child", args=[child.pk]), None),

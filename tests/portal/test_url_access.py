@@ -186,6 +186,7 @@ TABLE = {
     "moderation:log_csv": row(MODERATOR_PAGE, MODERATOR_WRONG_METHOD),
     "moderation:watched_words": row(MODERATOR_PAGE, MODERATOR_PAGE),
     "moderation:thread_tools": row(MODERATOR_PAGE, MODERATOR_PAGE),
+    "moderation:suppressions": row(MODERATOR_PAGE, MODERATOR_PAGE),  # an empty POST: the form with its errors
     "moderation:decide_post": post_only(MODERATOR_ACTION, get=MODERATOR_WRONG_METHOD),
     "moderation:decide_report": post_only(MODERATOR_ACTION, get=MODERATOR_WRONG_METHOD),
     "moderation:decide_contact": post_only(MODERATOR_ACTION, get=MODERATOR_WRONG_METHOD),
@@ -217,6 +218,15 @@ TABLE = {
     "alerts:my_alerts": row(signed_in(200), signed_in(405)),
     "alerts:my_subscription": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
     "alerts:audit": row(MODERATOR_PAGE, MODERATOR_WRONG_METHOD),
+    # the email provider's webhooks (anymail's views): POST-only and CSRF-exempt as anymail makes them,
+    # legitimately, since a provider cannot hold a CSRF token; they authenticate with basic auth
+    # (ANYMAIL["WEBHOOK_SECRET"]) and Mailgun's signing key. Here no secret is set, so every call is
+    # refused; tests/portal/test_email_webhooks.py walks them configured.
+    **{
+        f"email:{provider}_{kind}": row(403, 403)
+        for provider in ("postmark", "mailgun", "sendgrid", "brevo", "amazon_ses")
+        for kind in ("tracking", "inbound")
+    },
     # a member's own account
     "accounts:account": row(signed_in(200), signed_in(200)),
     "accounts:export": row(signed_in(200), signed_in(200)),  # GET: the page; POST: the zip (small exports)
