@@ -11,7 +11,7 @@ import environ
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from portal import crisis_lines
+from portal import crisis_lines, email_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -191,28 +191,7 @@ EMAIL_TIMEOUT = 10
 # An email provider's HTTP API instead of SMTP, through django-anymail: EMAIL_PROVIDER names it, and
 # its own variables (below) hold its keys. SMTP (EMAIL_URL) stays the default. WEBHOOK_SECRET
 # ("user:password") guards the tracking and inbound webhooks at /email/anymail/<provider>/...
-EMAIL_PROVIDERS = {
-    # name: (backend, {ANYMAIL setting: environment variable}); a variable without a value is left out.
-    "postmark": ("anymail.backends.postmark.EmailBackend", {"POSTMARK_SERVER_TOKEN": "POSTMARK_SERVER_TOKEN"}),
-    "mailgun": (
-        "anymail.backends.mailgun.EmailBackend",
-        {
-            "MAILGUN_API_KEY": "MAILGUN_API_KEY",
-            "MAILGUN_SENDER_DOMAIN": "MAILGUN_SENDER_DOMAIN",
-            "MAILGUN_API_URL": "MAILGUN_API_URL",  # https://api.eu.mailgun.net/v3 for an EU domain
-            "MAILGUN_WEBHOOK_SIGNING_KEY": "MAILGUN_WEBHOOK_SIGNING_KEY",
-        },
-    ),
-    "sendgrid": ("anymail.backends.sendgrid.EmailBackend", {"SENDGRID_API_KEY": "SENDGRID_API_KEY"}),
-    "brevo": ("anymail.backends.brevo.EmailBackend", {"BREVO_API_KEY": "BREVO_API_KEY"}),
-    # Amazon SES takes its credentials from boto3's own variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-    # AWS_DEFAULT_REGION) or the machine's role; webhooks arrive through SNS with WEBHOOK_SECRET.
-    "amazon_ses": (
-        "anymail.backends.amazon_ses.EmailBackend",
-        {"AMAZON_SES_CONFIGURATION_SET_NAME": "AMAZON_SES_CONFIGURATION_SET_NAME"},
-    ),
-    "test": ("anymail.backends.test.EmailBackend", {}),  # keeps messages in memory: tests and trials only
-}
+EMAIL_PROVIDERS = email_providers.BACKENDS  # portal/email_providers.py
 EMAIL_PROVIDER = env.str("EMAIL_PROVIDER", default="smtp").strip().lower()
 if EMAIL_PROVIDER != "smtp" and EMAIL_PROVIDER not in EMAIL_PROVIDERS:
     raise ImproperlyConfigured(f"EMAIL_PROVIDER must be smtp or one of: {', '.join(sorted(EMAIL_PROVIDERS))}")
@@ -239,24 +218,19 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
 ACCOUNT_FORMS = {
     name: f"accounts.allauth_forms.{form}"
     for name, form in {
-        "signup": "PortalSignupForm",
-        "login": "LoginForm",
-        "add_email": "AddEmailForm",
-        "change_password": "ChangePasswordForm",
-        "set_password": "SetPasswordForm",
-        "reset_password": "ResetPasswordForm",
-        "reset_password_from_key": "ResetPasswordKeyForm",
+        "signup": "PortalSignupForm", "login": "LoginForm", "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm", "set_password": "SetPasswordForm",
+        "reset_password": "ResetPasswordForm", "reset_password_from_key": "ResetPasswordKeyForm",
         "reauthenticate": "ReauthenticateForm",
     }.items()
-}
+}  # fmt: skip
 MFA_FORMS = {
     name: f"accounts.allauth_forms.{form}"
     for name, form in {
-        "authenticate": "AuthenticateForm",
-        "reauthenticate": "MFAReauthenticateForm",
+        "authenticate": "AuthenticateForm", "reauthenticate": "MFAReauthenticateForm",
         "activate_totp": "ActivateTOTPForm",
     }.items()
-}
+}  # fmt: skip
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
