@@ -165,6 +165,25 @@ class StoryForm(StoryFiguresMixin, PrivacyCheckedForm):
     narrative = body_field("Your story", "What happened, what helped, what you wish you had known. Markdown works.")
 
 
+# What a link may fill in on a new story (e.g. the journal's figures): choices only, never free text.
+PREFILLABLE = ("treatment", "age_band", "severity_before", "severity_1_month", "severity_3_months", "severity_6_months")
+
+
+def story_initial(query) -> dict:
+    """Initial values for a new story from a query string: each valid choice kept, anything else ignored.
+    Initial values only: nothing is saved until the member submits the form."""
+    found = {}
+    for name in PREFILLABLE:
+        value = query.get(name, "")
+        if value == "":
+            continue
+        try:
+            found[name] = StoryForm.base_fields[name].clean(value)
+        except forms.ValidationError:
+            continue
+    return found
+
+
 class StoryUpdateForm(StoryFiguresMixin, forms.Form):
     pass
 

@@ -209,3 +209,20 @@ class ReminderForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = [(zone, zone.replace("_", " ")) for zone in TIME_ZONES]
+
+
+class StoryFiguresForm(forms.Form):
+    """Which treatment a community story is about (a GET form: choosing it shares nothing)."""
+
+    event = forms.TypedChoiceField(
+        label="The treatment your story is about",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose a treatment.", "invalid_choice": "Please choose a treatment."},
+    )
+
+    def __init__(self, *args, treatments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [
+            (event.pk, f"{events.title(event)}, from {event.date:%-d %B %Y}") for event in treatments
+        ]

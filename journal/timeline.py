@@ -1,7 +1,8 @@
 """The timeline: each symptom group over time, with infections, exposures and treatments marked.
 
 Two queries (the period's check-ins, the child's events), decrypted and laid out here in Python;
-the SVG template only places the shapes (as the community's outcome charts do). Long periods are
+the SVG template places the strips (as the community's outcome charts do) and the events' marks,
+a few hundred of them, come written from here (`Timeline.marks_svg`). Long periods are
 drawn and tabled by weekly averages, so a page for three years of daily check-ins stays light.
 """
 
@@ -9,6 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from journal import events as event_texts
@@ -81,7 +84,7 @@ class Mark:
 
     @property
     def width(self):
-        return max((self.x_end or self.x) - self.x, 3)
+        return round(max((self.x_end or self.x) - self.x, 3), 1)
 
     @property
     def shape(self) -> str:
@@ -108,6 +111,12 @@ class Timeline:
     left: int = LEFT
     right_edge: int = WIDTH - RIGHT
     band_top: int = BAND_TOP
+
+    @property
+    def marks_svg(self) -> str:
+        """The chart's layer of events, written here rather than in the template: a few hundred marks
+        through the template language cost more than everything else on the page (bench: issue 16)."""
+        return format_html_join("", "{}", ((_mark_svg(mark, self),) for mark in self.marks))
 
     @property
     def strips_top(self):
@@ -205,6 +214,27 @@ def build(
         height=height,
         summary=_overall_summary(check_ins, marks, strips),
         empty=not check_ins and not marks,
+    )
+
+
+def _mark_svg(mark: Mark, chart: Timeline) -> str:
+    """One event's shapes; every value goes through format_html (escaped)."""
+    if mark.category == "treatment":
+        return format_html(
+            '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{c}" fill-opacity="0.07"/>'
+            '<rect x="{x}" y="{y}" width="{w}" height="12" fill="{c}"><title>{t}</title></rect>',
+            x=mark.x, y=chart.treatment_y, w=mark.width, h=chart.shade_height, c=mark.colour, t=mark.label,
+        )  # fmt: skip
+    line = format_html(
+        '<line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" stroke="{c}" stroke-width="1"{dashes}/>',
+        x=mark.x, top=chart.line_top, bottom=chart.axis_y, c=mark.colour,
+        dashes="" if mark.category == "infection" else mark_safe(' stroke-dasharray="4 3"'),
+    )  # fmt: skip
+    if mark.category == "appointment":
+        shape = '<circle cx="{x}" cy="{y}" r="5" fill="{c}"><title>{t}</title></circle>'
+        return line + format_html(shape, x=mark.x, y=chart.marker_y, c=mark.colour, t=mark.label)
+    return line + format_html(
+        '<polygon points="{p}" fill="{c}"><title>{t}</title></polygon>', p=mark.shape, c=mark.colour, t=mark.label
     )
 
 

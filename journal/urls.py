@@ -1,6 +1,6 @@
 from django.urls import path
 
-from journal import sharing_views, views
+from journal import sharing_views, story_views, views
 
 app_name = "journal"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("children/<int:child_id>/report/", views.child_report, name="report"),
     path("children/<int:child_id>/report.pdf", views.child_report_pdf, name="report_pdf"),
     path("children/<int:child_id>/events/", views.event_list, name="events"),
+    path("children/<int:child_id>/story-figures/", story_views.story_figures_page, name="story_figures"),
     path("children/<int:child_id>/events/add/<slug:category>/", views.add_event, name="add_event"),
     path("children/<int:child_id>/events/<int:event_id>/delete/", views.delete_event, name="delete_event"),
     path("children/<int:child_id>/exposures/<int:event_id>/", views.exposure, name="exposure"),

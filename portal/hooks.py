@@ -5,6 +5,9 @@ Each feature app may define, by convention:
   (`{"template": ..., **context}`);
 - `<app>/search.py: search(query, *, user) -> SearchSection` — its part of `/search/`;
 - `<app>/seed.py: seed(*, stdout)` — its idempotent demo content for `seed_demo`;
+- `<app>/story_prefill.py: offer(user) -> dict | None` — a way to fill in a new community story's
+  figures from the app's own data (`{"template": ..., **context}`, shown on the story form); it links
+  to a page of the app that sends the member back to the form with initial values in the query string;
 - `<app>/sitemaps.py: sitemaps` — a dict of Sitemap classes for `/sitemap.xml`;
 - `<app>/schedule.py: BEAT_SCHEDULE` — its periodic tasks for celery beat;
 - `<app>/member_data.py` — its part of a member's data rights (accounts.services collects them):

@@ -10,6 +10,7 @@ from community import access, forms, outcomes, services
 from community.models import Story
 from community.permissions import NotAllowed, can_post
 from community.views import compose
+from portal.hooks import app_hooks
 from portal.pagecache import cache_anonymous_page
 
 STORIES_PER_PAGE = 20
@@ -41,8 +42,9 @@ def new_story(request):
     if not can_post(request.user):
         return compose.login_first(request, compose_url)
     if request.method != "POST":
-        form = forms.StoryForm(initial=compose.stashed_draft(request, compose_url))
-        return render(request, "community/story_form.html", {"form": form})
+        prefilled = forms.story_initial(request.GET)
+        form = forms.StoryForm(initial=compose.stashed_draft(request, compose_url) or prefilled)
+        return render(request, "community/story_form.html", {"form": form, **_prefill(request, prefilled)})
 
     def create(data):
         figures = {k: v for k, v in data.items() if k not in ("title", "narrative", "post_anyway")}
@@ -51,6 +53,13 @@ def new_story(request):
         return redirect(story.post.thread)
 
     return compose.submit(request, forms.StoryForm(request.POST), "community/story_form.html", {}, create)
+
+
+def _prefill(request, prefilled: dict) -> dict:
+    """Ways other apps offer to fill in the figures (portal.hooks `story_prefill.offer`), and whether
+    the figures shown came from one (the member is asked to check them)."""
+    offers = [offer for offer in (hook(request.user) for hook in app_hooks("story_prefill", "offer")) if offer]
+    return {"prefill_offers": offers, "prefilled": bool(prefilled)}
 
 
 def update_story(request, pk):

@@ -134,3 +134,23 @@ def test_the_ticks_and_the_scale_stay_inside_the_chart():
     xs = [float(point.split(",")[0]) for strip in chart.strips for point in strip.points.split()]
     assert min(xs) >= timeline.LEFT and max(xs) <= timeline.WIDTH - timeline.RIGHT
     assert all(timeline.LEFT <= x <= timeline.WIDTH for x, _ in chart.ticks)
+
+
+def test_a_parents_words_in_the_chart_and_the_table_are_escaped(client):
+    # The marks and the table's rows are written in Python (journal/timeline.py, journal_tags): escaped all the same.
+    child = factories.child()
+    owner = factories.owner_of(child)
+    factories.check_in(child, days_back=3)
+    for category, details in (
+        ("treatment", {"kind": "other", "name": "<script>alert(1)</script>"}),
+        ("appointment", {"with": '"><img src=x onerror=alert(2)>'}),
+    ):
+        services.add_event(user=owner, child=child, category=category, date=factories.days_ago(3), details=details)
+    client.force_login(owner)
+
+    html = client.get(reverse("journal:timeline", args=[child.pk])).content.decode()
+
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    chart, table = html.split("</svg>")[0], html.split("<tbody>")[1]
+    for part in (chart, table):
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in part and "&quot;&gt;&lt;img src=x" in part

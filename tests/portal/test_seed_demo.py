@@ -63,3 +63,40 @@ def test_the_demo_parent_can_start_a_thread_right_after_seeding(settings):
     parent = User.objects.get(email="parent@example.org")
     forum = Forum.objects.get(slug="newly-diagnosed")
     services.create_thread(author=parent, forum=forum, title="My first real question", body="Where do we start?")
+
+
+def test_the_demo_parent_gets_one_demo_journal_with_two_months_of_check_ins_and_events(settings, client):
+    from django.urls import reverse
+
+    from journal import story_figures
+    from journal.events import title
+    from journal.models import CheckIn, Child, Event
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--demo-users", stdout=io.StringIO())
+    call_command("seed_demo", "--demo-users", stdout=io.StringIO())
+
+    parent = User.objects.get(email="parent@example.org")
+    child = Child.objects.get()  # seeded once
+    assert list(child.caregiver_links.values_list("user", "role")) == [(parent.pk, "owner")]
+    assert 50 <= CheckIn.objects.filter(child=child).count() <= 61
+    found = {event.category: event for event in Event.objects.filter(child=child)}
+    assert set(found) == {"infection", "treatment", "exposure", "appointment"}
+    assert title(found["exposure"]).startswith("Strep reported at Maplewood Elementary School, Grade 2, week of")
+    assert found["treatment"].details["kind"] == "antibiotic" and found["treatment"].end_date
+    assert child.schools.count() == 1
+    # The demo shows what the journal does: a flare after the infection, easing after the course.
+    figures = story_figures.figures(child, found["treatment"])
+    assert figures["treatment"] == "antibiotics" and figures["severity_before"] > figures["severity_1_month"]
+
+    client.force_login(parent)
+    for name in ("journal:child", "journal:timeline", "journal:report"):
+        assert client.get(reverse(name, args=[child.pk])).status_code == 200
+
+
+def test_no_demo_journal_without_the_demo_parent(settings):
+    from journal.models import Child
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    assert not Child.objects.exists()

@@ -290,6 +290,7 @@ TABLE = {
     "journal:shared": read_only(200),
     "journal:shared_pdf": read_only(200),
     "journal:events": row(CAREGIVER_ONLY, signed_in(405)),
+    "journal:story_figures": row(CAREGIVER_ONLY, signed_in(405)),  # a GET form; it sends to the story form
     "journal:add_event": row(CAREGIVER_ONLY, CAREGIVER_ONLY),
     "journal:delete_event": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
     "journal:exposure": post_only(signed_in(404, owner=REDIRECT), get=signed_in(405)),
@@ -545,6 +546,7 @@ def url_arguments(world: World) -> dict:
         "journal:shared": {"token": journal_sharing.share_token(world.share_link)},
         "journal:shared_pdf": {"token": journal_sharing.share_token(world.share_link)},
         "journal:events": {"child_id": world.child.pk},
+        "journal:story_figures": {"child_id": world.child.pk},
         "journal:add_event": {"child_id": world.child.pk, "category": "infection"},
         "journal:delete_event": {"child_id": world.child.pk, "event_id": world.event.pk},
         "journal:exposure": {"child_id": world.child.pk, "event_id": world.event.pk},
