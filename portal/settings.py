@@ -11,7 +11,7 @@ import environ
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from portal import crisis_lines, email_providers
+from portal import crisis_lines, email_providers, limit_rules, security_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -262,29 +262,9 @@ LOGIN_URL = "account_login"
 
 # --- Moderation -----------------------------------------------------------------------------
 MODERATION_HOLD_FIRST_POSTS = env.int("MODERATION_HOLD_FIRST_POSTS", default=2)
-# (count, seconds) pairs per action; a member's first week is stricter.
-MODERATION_RATE_LIMITS = {
-    "member": {"post": [(5, 60), (60, 3600)], "thread": [(10, 86400)], "edit": [(10, 60), (60, 3600)]},
-    "new_member": {"post": [(2, 60), (20, 3600)], "thread": [(3, 86400)], "edit": [(5, 60), (30, 3600)]},
-}
-# Every other write a person can repeat: action -> [(count, seconds), ...], counted in the cache
-# (portal/limits.py). The README's limits table lists these and MODERATION_RATE_LIMITS.
-ACTION_LIMITS = {
-    "reaction": [(30, 60), (300, 86400)],  # per member
-    "flag": [(10, 3600), (30, 86400)],  # per member
-    "crisis_email": [(1, 3600)],  # moderators emailed about a member's crisis flags; the rest wait in the queue
-    "exposure_report": [(5, 86400)],  # per member
-    "report_notice": [(10, 86400)],  # "a report about your school" mails per school contact
-    "contact_request": [(5, 86400)],  # per member
-    "already_subscribed": [(1, 86400)],  # "you already follow this school" mails per address
-    "journal_child": [(10, 86400)],  # children added to the journal, per member
-    "journal_entry": [(120, 3600), (1000, 86400)],  # check-ins and events saved (earlier days too), per member
-    "journal_invite": [(10, 86400)],  # caregiver invitations emailed, per member
-    "journal_share_link": [(10, 86400)],  # clinician share links made, per member
-    # Failed logins per address from all IPs together; an account with two-factor on is never
-    # stopped by it (accounts/adapter.py), so nobody can lock a moderator out.
-    "login_failed_account": [(50, 3600)],
-}
+# How often a person may repeat each write (portal/limit_rules.py; the README's limits table lists them).
+MODERATION_RATE_LIMITS = limit_rules.POSTING
+ACTION_LIMITS = limit_rules.ACTIONS
 MODERATION_AUTO_HIDE_FLAGS = 3
 # A burst of replies within this many seconds makes one notification email (a debounce, not a long ETA).
 COMMUNITY_EMAIL_DELAY_SECONDS = env.int("COMMUNITY_EMAIL_DELAY_SECONDS", default=60)
@@ -354,13 +334,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
-# No page uses these browser features: none may be used by a page or by anything it embeds.
-PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
-    )
-)  # fmt: skip
+PERMISSIONS_POLICY = security_headers.PERMISSIONS_POLICY  # no browser feature: portal/security_headers.py
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
@@ -375,14 +349,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Self-only sources. No nonces: cached pages would replay one nonce to everyone.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"], "connect-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'none'"],
-        "frame-ancestors": ["'none'"], "form-action": ["'self'"],
-    }
-}  # fmt: skip
+CONTENT_SECURITY_POLICY = security_headers.CONTENT_SECURITY_POLICY  # self-only: portal/security_headers.py
 
 # --- Logging --------------------------------------------------------------------------------
 # Never log a secret, an email address or a post body: log ids and outcomes only.
