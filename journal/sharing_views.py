@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from journal import access, pdf, reminders, report, sharing
 from journal.forms import InviteForm, ReminderForm, ShareLinkForm
 from journal.models import Caregiver, CaregiverInvite, ReminderSetting, ShareLink, ShareView
-from journal.views import journal_page
+from journal.views import journal_page, show_errors
 from portal.emails import absolute_url
 from portal.limits import LimitReached
 
@@ -59,12 +59,8 @@ def invite_caregiver(request, child_id):
     if form.is_valid():
         try:
             sharing.invite_caregiver(user=request.user, child=child, **form.cleaned_data)
-        except LimitReached as limit:
-            form.add_error(None, f"{limit.message} What you entered is kept.")
-        except ValidationError as error:
-            for name, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(name if name in form.fields else None, problem)
+        except (LimitReached, ValidationError) as refusal:
+            show_errors(form, refusal)
         else:
             messages.success(request, "Invitation sent. It works for 14 days.")
             return redirect("journal:sharing", child_id=child.pk)
@@ -110,8 +106,8 @@ def create_share_link(request, child_id):
     if form.is_valid():
         try:
             sharing.create_share_link(user=request.user, child=child, **form.cleaned_data)
-        except LimitReached as limit:
-            form.add_error(None, f"{limit.message} What you entered is kept.")
+        except LimitReached as refusal:
+            show_errors(form, refusal)
         else:
             messages.success(request, "Link made: copy it below and give it to the clinician.")
             return redirect("journal:sharing", child_id=child.pk)

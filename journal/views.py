@@ -37,7 +37,7 @@ def journal_page(view):
     return wrapper
 
 
-def _show_errors(form, error: ValidationError | LimitReached) -> None:
+def show_errors(form, error: ValidationError | LimitReached) -> None:
     """A service's refusal, next to the field it concerns (or above the form); what was typed stays."""
     if isinstance(error, LimitReached):
         form.add_error(None, f"{error.message} What you entered is kept.")
@@ -70,7 +70,7 @@ def add_child(request):
                 if school_given:
                     services.add_school(user=request.user, child=child, **school_form.cleaned_data)
             except (ValidationError, LimitReached) as error:
-                _show_errors(form, error)
+                show_errors(form, error)
             else:
                 messages.success(request, "The child is in your journal. Add today's check-in whenever you are ready.")
                 return redirect("journal:child", child_id=child.pk)
@@ -119,7 +119,7 @@ def edit_child(request, child_id):
             try:
                 services.update_child(user=request.user, child=child, **form.cleaned_data)
             except ValidationError as error:
-                _show_errors(form, error)
+                show_errors(form, error)
             else:
                 messages.success(request, "Saved.")
                 return redirect("journal:child", child_id=child.pk)
@@ -154,7 +154,7 @@ def add_school(request, child_id):
         try:
             services.add_school(user=request.user, child=child, **school_form.cleaned_data)
         except ValidationError as error:
-            _show_errors(school_form, error)
+            show_errors(school_form, error)
         else:
             messages.success(request, "School saved: its alerts will show in the journal.")
             return redirect("journal:edit_child", child_id=child.pk)
@@ -188,7 +188,7 @@ def check_in(request, child_id):
                     in_report=form.cleaned_data["in_report"],
                 )
             except (ValidationError, LimitReached) as error:
-                _show_errors(form, error)
+                show_errors(form, error)
             else:
                 messages.success(request, f"Check-in {'saved' if created else 'updated'} for {day:%-d %B %Y}.")
                 return redirect("journal:child", child_id=child.pk)
@@ -242,7 +242,7 @@ def add_event(request, child_id, category):
                 in_report=data["in_report"],
             )
         except (ValidationError, LimitReached) as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "Saved in the journal.")
             return redirect("journal:events", child_id=child.pk)
