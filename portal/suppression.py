@@ -69,8 +69,9 @@ def record_soft_bounce(email: str, *, provider: str = "", at: datetime.datetime 
 @transaction.atomic
 def lift(email: str) -> SuppressedAddress | None:
     """Take `email` off the list (the caller checks authority and records it). The row lifted, or None."""
-    row = SuppressedAddress.objects.filter(address_hash__in=_all_hashes(email)).first()
+    hashes = _all_hashes(email)
+    row = SuppressedAddress.objects.filter(address_hash__in=hashes).first()
     if row is not None:
-        SuppressedAddress.objects.filter(address_hash__in=_all_hashes(email)).delete()
-        SoftBounce.objects.filter(address_hash__in=_all_hashes(email)).delete()
+        SuppressedAddress.objects.filter(address_hash__in=hashes).delete()
+        SoftBounce.objects.filter(address_hash__in=hashes).delete()
     return row
