@@ -1,3 +1,5 @@
+import time
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -49,10 +51,19 @@ def enable_two_factor(user) -> str:
 
 
 def totp_code(secret: str) -> str:
-    """The authenticator app's current code for `secret`."""
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+    """The authenticator app's current code for `secret`, with at least five seconds left to use it.
 
-    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    Codes are accepted only in their own 30-second step (no tolerance), so a code read at 29.9 s
+    that reaches a busy server at 30.1 s is refused: near the end of a step, wait for the next one.
+    """
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    period = app_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < 5:
+        time.sleep(left + 0.05)
+    return format_hotp_value(hotp_value(secret, int(time.time() // period)))
 
 
 def ModeratorFactory(**fields):

@@ -17,6 +17,7 @@ def log_in(page, *, email, secret=None):
     if secret:
         page.get_by_label("Code", exact=True).fill(totp_code(secret))
         page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: "/accounts/2fa/" not in url)  # a refused code fails here, not steps later
 
 
 def decide(page, item_title, button):
