@@ -9,8 +9,10 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 from accounts.models import DataExport, User
+from portal.models import OutboundEmail
 
 COVERS = {
     "accounts.User": (
@@ -22,6 +24,9 @@ COVERS = {
     "usersessions.UserSession": "exported (devices and times); ended and deleted",
     "sessions.Session": "ended with the member's sign-in devices; anonymous ones expire with the cookie",
     "auth.Permission": "permission names defined in the code; not about a member",
+    "portal.OutboundEmail": (
+        "automatic emails to the member's addresses (kind and times exported, never a body: none is stored); deleted"
+    ),
     "admin.LogEntry": "the admin site's history: entries about the member deleted; a staff member's own stay",
 }
 
@@ -55,7 +60,20 @@ def export(user: User) -> dict:
             }
             for session in UserSession.objects.filter(user=user).order_by("created_at", "id")
         ],
+        "automatic_emails": [
+            {"kind": row.kind, "status": row.status, "created_at": _time(row.created_at), "sent_at": _time(row.sent_at)}
+            for row in _outbound_emails(user).order_by("created_at", "id")
+        ],
     }
+
+
+def _outbound_emails(user: User):
+    """The outbox rows of every address the account has or had (portal.outbox), matched case-blind."""
+    addresses = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    matches = Q()
+    for address in addresses:
+        matches |= Q(recipient__iexact=address)
+    return OutboundEmail.objects.filter(matches)
 
 
 def erase(user: User, *, delete_posts: bool) -> None:
@@ -63,6 +81,7 @@ def erase(user: User, *, delete_posts: bool) -> None:
     user_type = ContentType.objects.get_for_model(User)
     # Entries about the member name them; entries by a staff member are about other things and stay.
     LogEntry.objects.filter(content_type=user_type, object_id=str(user.pk)).delete()
+    _outbound_emails(user).delete()
     DataExport.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()

@@ -6,9 +6,11 @@ HTML); they carry no brand prefix (the subject says what the alert is at once).
 
 from django.urls import reverse
 
+from accounts.models import User
 from alerts import tokens
-from alerts.models import Alert, ExposureReport, School, Subscription
+from alerts.models import Alert, ExposureReport, School, SchoolContact, Subscription
 from portal.emails import absolute_url, build_email, compose, list_headers, message_id, render_email
+from portal.outbox import EmailKind
 
 STREP_ARTICLE = "/articles/strep-at-school-after-an-exposure/"
 PANDAS_ARTICLE = "/articles/what-are-pandas-and-pans/"
@@ -130,6 +132,11 @@ def already_subscribed_message(*, subscription: Subscription):
     )
 
 
+CONTACT_NOTICE = "alerts.contact_notice"
+CONTACT_REQUEST_WAITING = "alerts.contact_request_waiting"
+CONTACT_DECISION = "alerts.contact_decision"
+
+
 def contact_notice_message(*, report: ExposureReport, school: School, to: str):
     """To a verified school contact: a report about their school, even one still under review.
 
@@ -174,3 +181,38 @@ def contact_decision(*, contact):
             "my_alerts_url": absolute_url(reverse("alerts:my_alerts")),
         },
     )
+
+
+# --- The outbox's builders (portal.outbox): the message for one row, or None when it no longer applies.
+
+
+def _contact_notice_for_row(*, key: str, to: str, language: str):
+    report = ExposureReport.objects.select_related("school").filter(pk=key).first()
+    # Only while the address still belongs to a verified contact of the school.
+    if report is None or not SchoolContact.objects.verified().filter(school=report.school, user__email=to).exists():
+        return None
+    return contact_notice_message(report=report, school=report.school, to=to)
+
+
+def _contact_request_waiting_for_row(*, key: str, to: str, language: str):
+    contact_id, _, _ = key.partition(":")  # "<contact>:<day of the request>"
+    contact = SchoolContact.objects.select_related("school").filter(pk=contact_id).first()
+    if contact is None or contact.status != SchoolContact.Status.REQUESTED:
+        return None
+    moderator = User.objects.filter(email=to, is_active=True).first()
+    return None if moderator is None else contact_request_waiting(moderator=moderator, contact=contact)
+
+
+def _contact_decision_for_row(*, key: str, to: str, language: str):
+    contact_id, _, _ = key.partition(":")  # "<contact>:<decision's audit entry>"
+    contact = SchoolContact.objects.select_related("school", "user").filter(pk=contact_id).first()
+    if contact is None or not contact.user.is_active or contact.status == SchoolContact.Status.REQUESTED:
+        return None
+    return contact_decision(contact=contact)
+
+
+OUTBOX_KINDS = {
+    CONTACT_NOTICE: EmailKind(_contact_notice_for_row),
+    CONTACT_REQUEST_WAITING: EmailKind(_contact_request_waiting_for_row),
+    CONTACT_DECISION: EmailKind(_contact_decision_for_row),
+}

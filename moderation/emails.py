@@ -2,8 +2,12 @@
 
 from django.urls import reverse
 
-from moderation.models import Flag, ModerationAction
+from accounts.models import User
+from community.models import Post
+from moderation.models import Flag, ModerationAction, Suspension
+from moderation.policy import CRISIS_EMAIL, MEMBER_DECISION_EMAIL, POST_DECISION_EMAIL
 from portal.emails import absolute_url, build_email
+from portal.outbox import EmailKind
 
 
 def crisis_alert(*, moderator, flag: Flag):
@@ -50,3 +54,44 @@ def member_decision(*, entry: ModerationAction, suspension=None):
             "rules_url": absolute_url(reverse("community_rules")),
         },
     )
+
+
+# --- The outbox's builders (portal.outbox): the message for one row, or None when it no longer applies.
+
+
+def _crisis_alert_for_row(*, key: str, to: str, language: str):
+    flag = Flag.objects.select_related("post__thread").filter(pk=key).first()
+    moderator = _active_member(to)
+    return None if flag is None or moderator is None else crisis_alert(moderator=moderator, flag=flag)
+
+
+def _post_decision_for_row(*, key: str, to: str, language: str):
+    post_id, _, visibility = key.partition(":")  # "<post>:<held or hidden>"
+    post = Post.objects.select_related("author", "thread").filter(pk=post_id).first()
+    # Only while the post is still as the decision left it, and the author still has this address.
+    if post is None or post.visibility != visibility or post.author.email != to:
+        return None
+    return post_decision(post=post)
+
+
+def _member_decision_for_row(*, key: str, to: str, language: str):
+    entry = ModerationAction.objects.select_related("member").filter(pk=key).first()
+    if entry is None or entry.member is None or entry.member.email != to:
+        return None
+    suspension = None
+    if entry.action == ModerationAction.Action.MEMBER_SUSPEND:
+        suspension = Suspension.objects.filter(member=entry.member).order_by("-starts_at").first()
+    return member_decision(entry=entry, suspension=suspension)
+
+
+def _active_member(email: str):
+    return User.objects.filter(email=email, is_active=True).first()
+
+
+OUTBOX_KINDS = {
+    # A crisis flag reaches the moderators even at an address on the suppression list: a complaint about
+    # another message must not silence it.
+    CRISIS_EMAIL: EmailKind(_crisis_alert_for_row, suppressible=False),
+    POST_DECISION_EMAIL: EmailKind(_post_decision_for_row),
+    MEMBER_DECISION_EMAIL: EmailKind(_member_decision_for_row),
+}

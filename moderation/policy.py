@@ -12,7 +12,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.roles import Role
 from moderation.models import Suspension, WatchedWord
+from portal import outbox
 
 _writing_system_content: ContextVar[bool] = ContextVar("writing_system_content", default=False)
 
@@ -133,3 +136,32 @@ def check_rate_limit(*, author, action: str, recent: list[datetime]) -> None:
         in_window = sorted(t for t in recent if t > now - limit.window)
         if len(in_window) >= limit.count:
             raise RateLimited(retry_at=in_window[-limit.count] + limit.window)
+
+
+# --- What moderation tells people, as outbox rows written in the caller's transaction ----------------
+# Here (not in moderation.services) so that community's services, below the moderation tools, write
+# them too; moderation.emails builds the messages when they are sent (portal.outbox).
+
+CRISIS_EMAIL = "moderation.crisis"
+POST_DECISION_EMAIL = "moderation.post_decision"
+MEMBER_DECISION_EMAIL = "moderation.member_decision"
+
+
+def tell_moderators_about_crisis(*, flag_id: int) -> int:
+    """One email per moderator about a crisis flag (none again for the same flag). How many rows."""
+    # Only moderators who can act on it: the others have no moderator power until they set up two-factor.
+    moderators = User.objects.with_two_factor().filter(is_active=True, groups__name=Role.MODERATOR.value).distinct()
+    addresses = list(moderators.values_list("email", flat=True))
+    outbox.enqueue_email(CRISIS_EMAIL, flag_id, addresses)
+    return len(addresses)
+
+
+def tell_author_about_post(post) -> None:
+    """The author hears once that their post is held for a moderator, or hidden by one."""
+    if post.visibility in (post.Visibility.HELD, post.Visibility.HIDDEN):
+        outbox.enqueue_email(POST_DECISION_EMAIL, f"{post.pk}:{post.visibility}", [post.author.email])
+
+
+def tell_member_about_decision(entry) -> None:
+    """A warning, a suspension or its end (an audit-log `entry`), told to the member once."""
+    outbox.enqueue_email(MEMBER_DECISION_EMAIL, entry.pk, [entry.member.email])

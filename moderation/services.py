@@ -13,16 +13,15 @@ from django.utils import timezone
 
 from accounts.authority import require_moderator
 from accounts.models import User
-from accounts.roles import Role
 from accounts.services import end_sessions
 from community import services as community_services
 from community.models import Post
 from community.permissions import NotAllowed
-from moderation import access, emails
+from moderation import access, policy
 from moderation.audit import record_action
 from moderation.models import Flag, ModerationAction, Suspension, WatchedWord
 from moderation.policy import is_suspended
-from portal import limits, outbox, suppression
+from portal import limits, suppression
 from portal.pagecache import changes_public_pages
 
 Action = ModerationAction.Action
@@ -62,7 +61,7 @@ def flag_post(*, flagger: User, post: Post, reason: str, note: str = "") -> Flag
         community_services.hide_post(moderator=None, post=post, reason=AUTO_HIDE_REASON)
     # One crisis email per member an hour reaches the moderators; later crisis flags wait, first, in the queue.
     if reason == Flag.Reason.CRISIS and limits.allowed("crisis_email", flagger.pk):
-        outbox.on_commit("moderation.tasks.tell_moderators_about_crisis", flag.pk)
+        send_crisis_alert(flag_id=flag.pk)
     return flag
 
 
@@ -94,7 +93,7 @@ def hide(*, moderator: User, post: Post, reason: str) -> Post:
         raise NotAllowed("Say why the post is hidden: its author will read it.")
     community_services.hide_post(moderator=moderator, post=post, reason=reason.strip())
     _resolve_flags(moderator=moderator, post=post)
-    outbox.on_commit("moderation.tasks.tell_author_about_post", post.pk)
+    send_post_decision(post_id=post.pk)
     return post
 
 
@@ -125,7 +124,7 @@ def warn(*, moderator: User, member: User, reason: str, post: Post | None = None
     entry = record_action(actor=moderator, action=Action.MEMBER_WARN, target=member, member=member, reason=reason)
     if post is not None:
         _resolve_flags(moderator=moderator, post=post)
-    outbox.on_commit("moderation.tasks.tell_member_about_decision", entry.pk)
+    send_member_decision(action_id=entry.pk)
 
 
 @transaction.atomic
@@ -146,7 +145,7 @@ def suspend(*, moderator: User, member: User, days: int, reason: str, post: Post
     if post is not None:
         _resolve_flags(moderator=moderator, post=post)
     transaction.on_commit(lambda: end_sessions(user=member))
-    outbox.on_commit("moderation.tasks.tell_member_about_decision", entry.pk)
+    send_member_decision(action_id=entry.pk)
     return suspension
 
 
@@ -180,7 +179,7 @@ def lift_suspension(*, moderator: User, member: User, reason: str = "") -> int:
     entry = record_action(
         actor=moderator, action=Action.MEMBER_UNSUSPEND, target=member, member=member, reason=reason.strip()
     )
-    outbox.on_commit("moderation.tasks.tell_member_about_decision", entry.pk)
+    send_member_decision(action_id=entry.pk)
     return lifted
 
 
@@ -207,27 +206,16 @@ def remove_watched_word(*, moderator: User, word: WatchedWord) -> None:
 
 
 def send_crisis_alert(*, flag_id: int) -> int:
-    """Email every moderator about a crisis flag. Returns how many were told."""
-    flag = Flag.objects.select_related("post__thread").get(pk=flag_id)
-    # Only moderators who can act on it: the others have no moderator power until they set up two-factor.
-    moderators = User.objects.with_two_factor().filter(is_active=True, groups__name=Role.MODERATOR.value).distinct()
-    for moderator in moderators:
-        emails.crisis_alert(moderator=moderator, flag=flag).send()
-    return len(moderators)
+    """Email every moderator about a crisis flag (outbox rows). Returns how many rows were written."""
+    return policy.tell_moderators_about_crisis(flag_id=flag_id)
 
 
 def send_post_decision(*, post_id: int) -> None:
-    post = Post.objects.select_related("author", "thread").get(pk=post_id)
-    if post.visibility in (Post.Visibility.HELD, Post.Visibility.HIDDEN):
-        emails.post_decision(post=post).send()
+    policy.tell_author_about_post(Post.objects.select_related("author").get(pk=post_id))
 
 
 def send_member_decision(*, action_id: int) -> None:
-    entry = ModerationAction.objects.select_related("member").get(pk=action_id)
-    suspension = None
-    if entry.action == Action.MEMBER_SUSPEND:
-        suspension = Suspension.objects.filter(member=entry.member).order_by("-starts_at").first()
-    emails.member_decision(entry=entry, suspension=suspension).send()
+    policy.tell_member_about_decision(ModerationAction.objects.select_related("member").get(pk=action_id))
 
 
 # --- The email suppression list (portal.suppression) --------------------------------------------------

@@ -1,5 +1,6 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.utils import timezone
 
 
 class SearchWord(models.Model):
@@ -52,3 +53,45 @@ class SoftBounce(models.Model):
 
     def __str__(self):
         return f"soft bounce #{self.pk}"
+
+
+class OutboundEmail(models.Model):
+    """One automatic email to one address: the outbox row (portal.outbox). Unique per (kind, object,
+    recipient), written in the transaction of the action that causes it, so a task that runs twice
+    sends nothing twice and a broker outage loses nothing (the sweeper publishes what waits).
+
+    The message is built when it is sent, from its kind's builder and the object's key: no body is
+    stored here. `last_error` holds an SMTP code or an exception's class name, never its text."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "waiting to be sent"
+        SENT = "sent", "sent"
+        FAILED = "failed", "refused for good (5xx) or out of attempts"
+        SKIPPED = "skipped", "not sent: suppressed address, or no longer applies"
+
+    kind = models.CharField(max_length=60, help_text="Which builder makes it, such as alerts.contact_notice.")
+    object_key = models.CharField(max_length=60, help_text="The object it is about (its primary key, as text).")
+    recipient = models.EmailField()
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.CharField(max_length=40, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_key", "recipient"], name="portal_outboundemail_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="portal_outboundemail_due",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(fields=["recipient"], name="portal_outboundemail_to"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.object_key} ({self.status})"

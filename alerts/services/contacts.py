@@ -27,27 +27,27 @@ def request_contact(*, user: User, school: School, role_at_school: str) -> Schoo
             contact.save(update_fields=["status", "role_at_school"])
             created = True
         if created:  # it waits in the moderators' queue: tell them
-            outbox.on_commit("alerts.tasks.tell_moderators_about_contact_request", contact.pk)
+            tell_moderators_about_contact_request(contact_id=contact.pk)
     return contact
 
 
 def tell_moderators_about_contact_request(*, contact_id: int) -> int:
-    """Email the moderators (with two-factor) that a contact request waits. Returns how many were told."""
-    contact = SchoolContact.objects.select_related("school").get(pk=contact_id)
+    """Email the moderators (with two-factor) that a contact request waits: one outbox row each, in the
+    caller's transaction, at most one per request and day. Returns how many rows were written."""
+    contact = SchoolContact.objects.get(pk=contact_id)
     if contact.status != SchoolContact.Status.REQUESTED:
         return 0
-    moderators = list(
-        User.objects.with_two_factor().filter(is_active=True, groups__name=Role.MODERATOR.value).distinct()
-    )
-    for moderator in moderators:
-        emails.contact_request_waiting(moderator=moderator, contact=contact).send()
-    return len(moderators)
+    moderators = User.objects.with_two_factor().filter(is_active=True, groups__name=Role.MODERATOR.value).distinct()
+    addresses = list(moderators.values_list("email", flat=True))
+    outbox.enqueue_email(emails.CONTACT_REQUEST_WAITING, f"{contact.pk}:{timezone.localdate():%Y-%m-%d}", addresses)
+    return len(addresses)
 
 
-def tell_contact_about_decision(*, contact_id: int) -> None:
-    contact = SchoolContact.objects.select_related("school", "user").get(pk=contact_id)
+def tell_contact_about_decision(*, contact_id: int, decision_id: int | None = None) -> None:
+    """The member hears of a moderator's decision on their request: one outbox row per decision."""
+    contact = SchoolContact.objects.select_related("user").get(pk=contact_id)
     if contact.user.is_active and contact.status != SchoolContact.Status.REQUESTED:
-        emails.contact_decision(contact=contact).send()
+        outbox.enqueue_email(emails.CONTACT_DECISION, f"{contact.pk}:{decision_id or ''}", [contact.user.email])
 
 
 def verify_contact(*, contact: SchoolContact, moderator: User) -> SchoolContact:
@@ -59,10 +59,10 @@ def verify_contact(*, contact: SchoolContact, moderator: User) -> SchoolContact:
         contact.status = SchoolContact.Status.VERIFIED
         contact.verified_at, contact.verified_by = timezone.now(), moderator
         contact.save(update_fields=["status", "verified_at", "verified_by"])
-        record_action(
+        entry = record_action(
             actor=moderator, action=ModerationAction.Action.CONTACT_VERIFY, target=contact, member=contact.user
         )
-        outbox.on_commit("alerts.tasks.tell_contact_about_decision", contact.pk)
+        tell_contact_about_decision(contact_id=contact.pk, decision_id=entry.pk)
     return contact
 
 
@@ -74,12 +74,12 @@ def revoke_contact(*, contact: SchoolContact, moderator: User, reason: str = "")
             return contact
         contact.status = SchoolContact.Status.REVOKED
         contact.save(update_fields=["status"])
-        record_action(
+        entry = record_action(
             actor=moderator,
             action=ModerationAction.Action.CONTACT_REVOKE,
             target=contact,
             member=contact.user,
             reason=reason,
         )
-        outbox.on_commit("alerts.tasks.tell_contact_about_decision", contact.pk)
+        tell_contact_about_decision(contact_id=contact.pk, decision_id=entry.pk)
     return contact

@@ -17,7 +17,7 @@ from moderation import policy
 # The audit-log call sits below community in the layering (moderation.audit); moderation.services re-exports it.
 from moderation.audit import record_action
 from moderation.models import Flag, ModerationAction
-from portal import limits, outbox, pagetopics
+from portal import limits, pagetopics
 from portal.markdown import render_markdown
 from portal.pagecache import changes_public_pages
 
@@ -76,11 +76,11 @@ def note_crisis_words(post: Post, text: str) -> None:
     # Like members' crisis flags: the moderators are emailed at most once an hour per writer; the
     # rest wait at the top of the queue.
     if limits.allowed("crisis_email", f"writer-{post.author_id}"):
-        outbox.on_commit("moderation.tasks.tell_moderators_about_crisis", flag.pk)
+        policy.tell_moderators_about_crisis(flag_id=flag.pk)
 
 
 def tell_author_it_waits(post: Post) -> None:
-    outbox.on_commit("moderation.tasks.tell_author_about_post", post.pk)
+    policy.tell_author_about_post(post)
 
 
 @changes_public_pages(pages=pagetopics.post_pages)
