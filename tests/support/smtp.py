@@ -46,6 +46,10 @@ class _RecordingHandler:
         self.server = server
 
     async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
+        self.server._note_recipient()
+        if self.server.rcpt_delay:
+            # Slow before the message is sent: a client killed now leaves nothing at the server.
+            await asyncio.sleep(self.server.rcpt_delay)
         code = self.server._refusal_for(address)
         if code:
             return REPLIES[code]
@@ -71,6 +75,8 @@ class MailServer:
     def __init__(self, reply_delay: float = 0.0):
         self.messages: list[ReceivedMessage] = []
         self.reply_delay = reply_delay
+        self.rcpt_delay = 0.0
+        self.recipients_started = 0  # RCPT commands received, accepted or not
         self._refusals: dict[str, list] = {}
         self._lock = threading.Condition()
         self.port = free_port()
@@ -100,6 +106,10 @@ class MailServer:
                 rule[1] = times - 1
             return code
 
+    def _note_recipient(self) -> None:
+        with self._lock:
+            self.recipients_started += 1
+
     def _record(self, received: ReceivedMessage) -> None:
         with self._lock:
             self.messages.append(received)
@@ -108,6 +118,7 @@ class MailServer:
     def clear(self) -> None:
         with self._lock:
             self.messages.clear()
+            self.recipients_started = 0
             self._refusals.clear()
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[ReceivedMessage]:
