@@ -7,6 +7,11 @@ from django.utils.translation import ngettext
 from community.tokens import unfollow_token
 from portal.emails import absolute_url as absolute
 from portal.emails import build_email, list_headers
+from portal.outbox import EmailKind
+
+REPLIES = "community.replies"
+DIGEST = "community.digest"
+STORY_REMINDER = "community.story_reminder"
 
 
 def unfollow_url(user, thread) -> str:
@@ -74,3 +79,37 @@ def reply_notification(user, notifications, *, digest: bool = False) -> EmailMul
     return build_email(
         to=user.email, subject=subject, template="community/email/replies", context=context, headers=headers
     )
+
+
+# --- The outbox's builders (portal.outbox): the message for one row, or None when it no longer applies.
+
+
+def _replies_for_row(*, key: str, to: str, language: str, digest: bool = False):
+    from community.services.notifications import pending_replies_email
+
+    _, _, user_id = key.partition(":")  # "<post or day>:<member>"
+    return pending_replies_email(user_id=int(user_id), to=to, digest=digest)
+
+
+def _digest_for_row(*, key: str, to: str, language: str):
+    return _replies_for_row(key=key, to=to, language=language, digest=True)
+
+
+def _story_reminder_for_row(*, key: str, to: str, language: str):
+    from community.models import Story
+
+    story_id, _, months = key.partition(":")  # "<story>:<months>"
+    story = Story.objects.select_related("post__author", "post__thread").filter(pk=story_id).first()
+    if story is None or not story.post.author.is_active or story.post.author.email != to:
+        return None
+    figure = dict(Story.REMINDERS).get(int(months))
+    if figure is None or getattr(story, figure) is not None:
+        return None  # the author added the figures meanwhile
+    return story_reminder(story, months=int(months))
+
+
+OUTBOX_KINDS = {
+    REPLIES: EmailKind(_replies_for_row),
+    DIGEST: EmailKind(_digest_for_row),
+    STORY_REMINDER: EmailKind(_story_reminder_for_row),
+}

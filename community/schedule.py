@@ -6,8 +6,4 @@ BEAT_SCHEDULE = {
         "task": "community.tasks.send_story_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
-    "community-notification-sweeper": {
-        "task": "community.tasks.sweep_notification_emails",
-        "schedule": crontab(minute="*/15"),
-    },
 }

@@ -2,10 +2,7 @@
 reactions, a quote, the moderators' events between the posts) and the daily tasks' (who is due an
 email or a story reminder)."""
 
-from datetime import timedelta
-
 from django.db.models import Q
-from django.utils import timezone
 
 from community import access
 from community.models import MemberSettings, Notification, Reaction, Story, Thread
@@ -18,22 +15,6 @@ def members_due_a_digest() -> list[int]:
     return list(
         Notification.objects.pending_email()
         .filter(recipient__community_settings__emails=MemberSettings.Emails.DAILY)
-        .order_by()
-        .values_list("recipient_id", flat=True)
-        .distinct()
-    )
-
-
-def members_with_stale_notifications(*, older_than: timedelta = timedelta(minutes=30)) -> list[int]:
-    """Members whose each-reply email should have gone out already (a lost task): send again."""
-    cutoff = timezone.now() - older_than
-    return list(
-        Notification.objects.pending_email()
-        .filter(created_at__lt=cutoff)
-        .filter(
-            Q(recipient__community_settings__emails=MemberSettings.Emails.EACH_REPLY)
-            | Q(recipient__community_settings__isnull=True)
-        )
         .order_by()
         .values_list("recipient_id", flat=True)
         .distinct()

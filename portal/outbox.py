@@ -115,8 +115,10 @@ MAILBOX_REFUSED = {550, 551, 553}
 @dataclass(frozen=True)
 class EmailKind:
     """How to make one kind of automatic email: `build(key=..., to=..., language=...)` returns the
-    message for that recipient, or None when it no longer applies (the row is skipped). `suppressible`
-    False means it goes even to a suppressed address (a crisis flag must reach the moderators)."""
+    message for that recipient, or None when it no longer applies (the row is skipped). It runs in the
+    row's transaction; a message with an `after_sent` callable has it called there once it was sent
+    (community marks the replies it covered). `suppressible` False means it goes even to a suppressed
+    address (a crisis flag must reach the moderators)."""
 
     build: Callable[..., EmailMessage | None]
     suppressible: bool = True
@@ -133,8 +135,11 @@ def email_kinds() -> dict[str, EmailKind]:
 Recipient = str | tuple[str, str]  # an address, or (address, language)
 
 
-def enqueue_email(kind: str, key: object, recipients: Iterable[Recipient]) -> list[int]:
-    """Write one outbox row per recipient, in the caller's transaction, and publish them on commit.
+def enqueue_email(
+    kind: str, key: object, recipients: Iterable[Recipient], *, countdown: float | None = None
+) -> list[int]:
+    """Write one outbox row per recipient, in the caller's transaction, and publish them on commit
+    (`countdown` seconds later: a short debounce; the sweeper would send them after SWEEP_AFTER).
 
     A row that exists already (same kind, object and address) is left as it is: calling this twice
     sends nothing twice. Returns the ids of the rows still waiting for that kind and object."""
@@ -156,7 +161,7 @@ def enqueue_email(kind: str, key: object, recipients: Iterable[Recipient]) -> li
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-    on_commit_many(SEND_TASK, [(batch,) for batch in _batched(ids)])
+    on_commit_many(SEND_TASK, [(batch,) for batch in _batched(ids)], countdown=countdown)
     return ids
 
 
@@ -200,6 +205,8 @@ def send_outbound_emails(*, ids: Sequence[int]) -> SendResult:
                 message.extra_headers["Message-ID"] = message_id(f"outbox-{row.pk}")
                 status, code, usable = _send_one(message)
                 _record(row, status, code, result)
+                if status == Status.SENT and callable(after_sent := getattr(message, "after_sent", None)):
+                    after_sent()
                 if status == Status.FAILED and code.isdigit() and int(code) in MAILBOX_REFUSED:
                     suppression.suppress_address(row.recipient, reason=suppression.Reason.HARD_BOUNCE)
             if not usable:

@@ -21,7 +21,9 @@ from community.services.follows import follow_thread, unfollow_thread
 from community.services.notifications import (
     mark_notifications_read,
     member_settings,
-    send_pending_notifications,
+    pending_replies_email,
+    plan_daily_digests,
+    queue_pending_replies,
     set_email_preference,
 )
 from community.services.posts import ThreadClosed, delete_post, edit_post, reply
@@ -57,12 +59,14 @@ __all__ = [
     "mark_notifications_read",
     "member_settings",
     "move_thread",
+    "pending_replies_email",
     "pin_thread",
+    "plan_daily_digests",
+    "queue_pending_replies",
     "refresh_thread",
     "rename_thread",
     "reply",
     "restore_post",
-    "send_pending_notifications",
     "send_story_reminder",
     "set_email_preference",
     "split_thread",

@@ -9,9 +9,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from community import access, emails
+from community import access, emails, selectors
 from community.models import Follow, MemberSettings, Notification, Post
-from portal import outbox, suppression
+from portal import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -62,43 +62,63 @@ def notify_followers(post: Post) -> None:
     MemberSettings.objects.filter(user_id__in=user_ids).update(unread_count=F("unread_count") + 1)
     each_reply = [user_id for user_id, choice in followers if choice in (None, Emails.EACH_REPLY)]
     if each_reply:
-        outbox.on_commit_many(
-            "community.tasks.send_reply_notifications",
-            [(user_id,) for user_id in each_reply],
-            countdown=email_delay_seconds(),
-        )
+        # One outbox row per follower and reply, published after the debounce: the first to go sends
+        # everything pending for the member, the later ones find nothing left and are skipped.
+        for user_id, address in User.objects.filter(pk__in=each_reply).values_list("pk", "email"):
+            outbox.enqueue_email(emails.REPLIES, f"{post.pk}:{user_id}", [address], countdown=email_delay_seconds())
+
+
+def queue_pending_replies(*, user_id: int) -> int:
+    """The outbox row for a member's pending replies, as notify_followers writes it (the same row if it
+    exists). For a reply task published before the outbox. How many rows were written."""
+    latest = Notification.objects.filter(recipient_id=user_id).pending_email().order_by("-pk").first()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if latest is None or user is None:
+        return 0
+    return len(outbox.enqueue_email(emails.REPLIES, f"{latest.post_id}:{user_id}", [user.email]))
 
 
 @transaction.atomic
-def send_pending_notifications(*, user_id: int, digest: bool = False) -> int:
-    """Email a member everything pending for them, as one message. Returns how many replies it covered.
+def plan_daily_digests() -> int:
+    """Beat, once a day: one outbox row per member who chose the daily digest and has news. How many."""
+    day = timezone.localdate().isoformat()
+    members = User.objects.filter(pk__in=selectors.members_due_a_digest(), is_active=True)
+    for user_id, address in members.values_list("pk", "email"):
+        outbox.enqueue_email(emails.DIGEST, f"{day}:{user_id}", [address])
+    return len(members)
 
-    The settings row is locked, so two tasks for one member never send the same replies twice; a
-    second task finds nothing pending and sends nothing.
-    """
+
+def pending_replies_email(*, user_id: int, to: str, digest: bool = False):
+    """The outbox's builder for replies and digests (runs in the row's transaction): one email with
+    everything pending for the member, or None when nothing is (or they turned emails off).
+
+    The settings row is locked, so two rows for one member never send the same replies twice; the
+    replies go SENT only once the message went (its `after_sent`)."""
     row = MemberSettings.objects.select_for_update().select_related("user").filter(user_id=user_id).first()
-    if row is None or not row.user.is_active:
-        return 0
+    if row is None or not row.user.is_active or row.user.email.lower() != to.lower():
+        return None
     wanted = MemberSettings.Emails.DAILY if digest else MemberSettings.Emails.EACH_REPLY
     pending = Notification.objects.filter(recipient_id=user_id).pending_email()
     if row.emails != wanted:
         if row.emails == MemberSettings.Emails.OFF:
             pending.update(email=Notification.Email.SKIPPED)
-        return 0
+        return None
     notifications = list(
         access.emailable(pending).select_related("post__thread", "post__author").order_by("created_at", "id")
     )
-    if notifications and suppression.is_suppressed(row.user.email):
-        notifications = []  # the address bounced or complained: it is never mailed again
-    if notifications:
-        emails.reply_notification(row.user, notifications, digest=digest).send()
+    ids = [notification.pk for notification in notifications]
     # Replies hidden or deleted since are not worth an email any more.
-    pending.update(email=Notification.Email.SKIPPED)
-    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-        email=Notification.Email.SENT, emailed_at=timezone.now()
-    )
-    logger.info("community notification email: user=%s replies=%s digest=%s", user_id, len(notifications), digest)
-    return len(notifications)
+    pending.exclude(pk__in=ids).update(email=Notification.Email.SKIPPED)
+    if not notifications:
+        return None
+    message = emails.reply_notification(row.user, notifications, digest=digest)
+
+    def after_sent():
+        Notification.objects.filter(pk__in=ids).update(email=Notification.Email.SENT, emailed_at=timezone.now())
+        logger.info("community notification email: user=%s replies=%s digest=%s", user_id, len(ids), digest)
+
+    message.after_sent = after_sent
+    return message
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from community.models import Forum, Post, Story
 from community.permissions import NotAllowed
 from community.services.derived import index_for_search
 from community.services.threads import create_thread
-from portal import pagetopics
+from portal import outbox, pagetopics
 from portal.pagecache import changes_public_pages
 
 STORY_UPDATE_FIELDS = ("severity_1_month", "severity_3_months", "severity_6_months", "side_effects", "insurance")
@@ -42,7 +42,7 @@ def send_story_reminder(*, story_id: int) -> bool:
     story.reminders_sent += 1
     story.save(update_fields=["reminders_sent"])
     if getattr(story, figure) is None and story.post.author.is_active:
-        emails.story_reminder(story, months=months).send()
+        outbox.enqueue_email(emails.STORY_REMINDER, f"{story.pk}:{months}", [story.post.author.email])
         return True
     return False
 

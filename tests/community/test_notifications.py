@@ -7,10 +7,13 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from community import services
 from community.models import MemberSettings, Notification
+from portal import outbox
+from portal.models import OutboundEmail
 from portal.pagecache import is_invalidation
 from tests.community import factories
 from tests.factories import UserFactory
@@ -36,10 +39,11 @@ def test_a_burst_of_replies_makes_one_email(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         factories.replies(thread, 3)
     assert len([callback for callback in callbacks if not is_invalidation(callback)]) == 3  # the others: page cache
-    assert services.send_pending_notifications(user_id=follower.pk) == 3
-    for callback in callbacks:  # the three queued tasks run later and find nothing left to send
+    assert OutboundEmail.objects.filter(kind="community.replies", recipient=follower.email).count() == 3
+    for callback in callbacks:  # the first queued task sends all three; the others find nothing left
         callback()
     (message,) = mail.outbox
+    assert sorted(OutboundEmail.objects.values_list("status", flat=True)) == ["sent", "skipped", "skipped"]
     assert message.subject == "[PANDAS Parent Network] 3 new replies in “Burst”"
     assert message.body.count("replied:") == 3
     assert "/community/unfollow/" in message.body and message.extra_headers["List-Unsubscribe-Post"]
@@ -69,32 +73,36 @@ def test_daily_digest_sends_one_email_for_the_day(django_capture_on_commit_callb
     factories.replies(factories.thread(author=follower, title="One"), 2)
     factories.replies(factories.thread(author=follower, title="Two"), 1)
     assert mail.outbox == []  # nothing until the digest
-    assert send_daily_digests() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_digests() == 1
     (message,) = mail.outbox
     assert "daily digest: 3 new replies" in message.subject
-    assert send_daily_digests() == 0 and len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_digests() == 0
+    assert len(mail.outbox) == 1
 
 
 def test_a_reply_hidden_before_the_email_is_not_sent(django_capture_on_commit_callbacks):
     follower = UserFactory()
     thread = factories.thread(author=follower)
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         (post,) = factories.replies(thread, 1)
     services.hide_post(moderator=None, post=post, reason="spam")
-    assert services.send_pending_notifications(user_id=follower.pk) == 0
+    for callback in callbacks:  # the reply's email task runs after the debounce
+        callback()
     assert mail.outbox == []
+    assert OutboundEmail.objects.get(recipient=follower.email).status == "skipped"
 
 
-def test_the_sweeper_resends_what_a_lost_task_dropped(django_capture_on_commit_callbacks):
-    from community.tasks import sweep_notification_emails
-
+def test_the_outbox_sweeper_sends_what_a_lost_task_dropped(django_capture_on_commit_callbacks):
     follower = UserFactory()
     with django_capture_on_commit_callbacks(execute=False):  # the task is "lost"
         factories.replies(factories.thread(author=follower), 1)
-    assert sweep_notification_emails() == 0  # too recent: the task may still come
-    Notification.objects.update(created_at=Notification.objects.get().created_at - timedelta(hours=1))
-    assert sweep_notification_emails() == 1
+    assert outbox.sweep_outbound_emails() == 0  # too recent: the task may still come
+    OutboundEmail.objects.update(next_attempt_at=timezone.now() - timedelta(hours=1))
+    assert outbox.sweep_outbound_emails() == 1
     assert len(mail.outbox) == 1
+    assert Notification.objects.get().email == Notification.Email.SENT
 
 
 def test_restoring_a_post_does_not_count_it_unread_twice():

@@ -94,13 +94,14 @@ def test_story_update_only_by_its_author():
     assert story.post.thread.forum.slug == Forum.STORIES_SLUG
 
 
-def test_story_authors_are_reminded_once_at_3_and_at_6_months():
+def test_story_authors_are_reminded_once_at_3_and_at_6_months(django_capture_on_commit_callbacks):
     from community.tasks import send_story_reminders
 
     story = factories.story(m3=None, m6=None)
     assert send_story_reminders() == 0
     Story.objects.filter(pk=story.pk).update(created_at=timezone.now() - timedelta(days=91))
-    assert send_story_reminders() == 1 and send_story_reminders() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_story_reminders() == 1 and send_story_reminders() == 0
     (message,) = mail.outbox
     assert message.to == [story.post.author.email] and "3 months on" in message.subject
     assert f"/community/stories/{story.pk}/update/" in message.body

@@ -47,9 +47,10 @@ def test_a_refused_delivery_is_retried_and_sent_once(settings, celery_worker, ma
     assert len(mail_server.messages) == 1
 
 
-def test_beat_runs_the_daily_digest_and_the_sweeper():
+def test_beat_runs_the_daily_digest_and_the_outbox_sweeper_not_a_sweeper_of_its_own():
     from portal.celery import app
 
     schedule = app.conf.beat_schedule
     assert schedule["community-daily-digest"]["task"] == "community.tasks.send_daily_digests"
-    assert schedule["community-notification-sweeper"]["task"] == "community.tasks.sweep_notification_emails"
+    assert schedule["portal-outbox-sweep"]["task"] == "portal.tasks.sweep_outbound_emails"
+    assert "community-notification-sweeper" not in schedule

@@ -16,10 +16,13 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
+from django.utils import timezone
 
 from alerts import services as alert_services
 from alerts.models import SchoolContact
-from community.models import Post
+from community import services as community_services
+from community import tasks as community_tasks
+from community.models import MemberSettings, Post, Story
 from moderation import services as moderation_services
 from moderation.models import Flag
 from portal import outbox
@@ -27,6 +30,7 @@ from portal.celery import app as celery_app
 from portal.models import OutboundEmail
 from tests.alerts.factories import SchoolContactFactory, SchoolFactory, last_week
 from tests.alerts.worker_process import WorkerProcess, wait_until
+from tests.community import factories as community_factories
 from tests.community.factories import thread
 from tests.factories import ModeratorFactory, UserFactory
 
@@ -86,6 +90,34 @@ def member_decision() -> Setup:
     return lambda: moderation_services.warn(moderator=moderator, member=member, reason="Be kind."), [member.email]
 
 
+def replies() -> Setup:
+    topic = thread()
+    followers = [UserFactory() for _ in range(3)]
+    for follower in followers:
+        community_services.follow_thread(user=follower, thread=topic)
+    replier = UserFactory()
+    return (
+        lambda: community_services.reply(author=replier, thread=topic, body="We went through this too."),
+        [topic.author.email, *(follower.email for follower in followers)],
+    )
+
+
+def reply_digest() -> Setup:
+    followers = [UserFactory() for _ in range(2)]
+    topic = thread()
+    for follower in followers:
+        community_services.follow_thread(user=follower, thread=topic)
+        community_services.set_email_preference(user=follower, emails=MemberSettings.Emails.DAILY)
+    community_services.reply(author=UserFactory(), thread=topic, body="Hello from the digest.")
+    return community_tasks.send_daily_digests, [follower.email for follower in followers]
+
+
+def story_reminder() -> Setup:
+    story = community_factories.story(m3=None, m6=None)
+    Story.objects.filter(pk=story.pk).update(created_at=timezone.now() - datetime.timedelta(days=91))
+    return community_tasks.send_story_reminders, [story.post.author.email]
+
+
 KINDS = {
     "alerts.contact_notice": contact_notice,
     "alerts.contact_request_waiting": contact_request_waiting,
@@ -93,15 +125,29 @@ KINDS = {
     "moderation.crisis": crisis,
     "moderation.post_decision": post_decision,
     "moderation.member_decision": member_decision,
+    "community.replies": replies,
+    "community.digest": reply_digest,
+    "community.story_reminder": story_reminder,
 }
+
+
+@pytest.fixture(autouse=True)
+def _no_debounce(settings):
+    settings.COMMUNITY_EMAIL_DELAY_SECONDS = 0
 
 
 @pytest.fixture
 def broker():
-    """The run's Redis as the broker, its queue empty; tasks leave the test's process."""
-    celery_app.conf.task_always_eager = False
-    _purge()
-    yield celery_app.conf.broker_url
+    """The run's Redis as the broker, its queue empty. The setup runs in-process (eager); `go_live`
+    then sends tasks to the broker, from an empty queue."""
+
+    def go_live(mail_server) -> str:
+        mail_server.clear()  # what the setup itself sent (a thread author's reply email)
+        celery_app.conf.task_always_eager = False
+        _purge()
+        return celery_app.conf.broker_url
+
+    yield go_live
     _purge()
     celery_app.conf.task_always_eager = True
 
@@ -143,20 +189,21 @@ def finish_with_a_worker(mail_server, broker_url: str, kind: str) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_broker_stopped_during_the_action_loses_nothing(kind, mail_server, broker):
     trigger, expected = KINDS[kind]()
+    broker_url = broker(mail_server)
     celery_app.conf.broker_url = dead_broker_url()
     try:
         started = time.monotonic()
         trigger()
         took = time.monotonic() - started
     finally:
-        celery_app.conf.broker_url = broker
+        celery_app.conf.broker_url = broker_url
     assert took < 2, f"the action took {took:.1f}s with the broker down"
     rows = list(rows_of(kind))
     assert sorted(row.recipient for row in rows) == sorted(expected)
     assert {row.status for row in rows} == {"pending"}
     assert not mail_server.messages
 
-    finish_with_a_worker(mail_server, broker, kind)
+    finish_with_a_worker(mail_server, broker_url, kind)
     mail_server.wait_for(len(expected), timeout=30)
     assert_exactly_once(mail_server, kind, expected)
 
@@ -164,10 +211,11 @@ def test_broker_stopped_during_the_action_loses_nothing(kind, mail_server, broke
 @pytest.mark.parametrize("kind", KINDS)
 def test_worker_killed_mid_send_then_a_retry_sends_each_recipient_exactly_once(kind, mail_server, broker):
     trigger, expected = KINDS[kind]()
+    broker_url = broker(mail_server)
     # The server holds each message at RCPT: the worker is killed while the last one is on its way,
     # after the ones before it were sent and committed.
     mail_server.rcpt_delay = 1.0
-    first = WorkerProcess(broker_url=broker, smtp_port=mail_server.port).start()
+    first = WorkerProcess(broker_url=broker_url, smtp_port=mail_server.port).start()
     try:
         trigger()  # on commit, published to the real broker
         wait_until(lambda: mail_server.recipients_started >= len(expected), timeout=60)
@@ -178,5 +226,5 @@ def test_worker_killed_mid_send_then_a_retry_sends_each_recipient_exactly_once(k
     assert rows_of(kind).filter(status="pending").count() == 1
 
     mail_server.rcpt_delay = 0.0
-    finish_with_a_worker(mail_server, broker, kind)
+    finish_with_a_worker(mail_server, broker_url, kind)
     assert_exactly_once(mail_server, kind, expected)
