@@ -1,13 +1,14 @@
 """The writes of daily check-in reminders: the member's setting, planning a day's reminders, sending them.
 
 A reminder goes at the hour the member chose, in their time zone and language, only on a day when a
-child they log for has no check-in yet. One row per member and day (their day) is the outbox: planning
-again within the hour creates nothing, and a row is sent once, whatever runs twice.
+child they log for has no check-in yet. One Reminder per member and day (their day), and with it one
+row of the email outbox (portal.outbox, kind "journal.reminder"): planning again creates nothing, and
+the email is sent once, whatever runs twice. The message is built when it goes and holds nothing from
+the journal; a child's check-in logged meanwhile makes it unnecessary and it is skipped.
 """
 
 import datetime
 import logging
-import smtplib
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,13 +17,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from journal.models import Caregiver, CheckIn, Reminder, ReminderSetting
-from portal import suppression
+from portal import outbox
 from portal.emails import absolute_url, build_email, list_id
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 100
-MAX_ATTEMPTS = 3
+REMINDER_EMAIL = "journal.reminder"
 # The time zones offered (IANA names); UTC first.
 TIME_ZONES = [
     "UTC",
@@ -76,8 +76,8 @@ def _local_now(setting: ReminderSetting, now: datetime.datetime) -> datetime.dat
         return now.astimezone(datetime.UTC)
 
 
-def plan(*, now: datetime.datetime | None = None) -> list[list[int]]:
-    """Create the reminders due this hour (once per member and day) and return the pending ones in batches."""
+def plan(*, now: datetime.datetime | None = None) -> int:
+    """Create the reminders due this hour (once per member and day) with their outbox rows. How many rows wait."""
     now = now or timezone.now()
     due = {}
     for setting in ReminderSetting.objects.filter(enabled=True, user__is_active=True):
@@ -105,45 +105,58 @@ def plan(*, now: datetime.datetime | None = None) -> list[list[int]]:
     pending = Reminder.objects.filter(
         status=Reminder.Status.PENDING, created_at__gte=now - datetime.timedelta(hours=1)
     ).order_by("pk")
-    ids = list(pending.values_list("pk", flat=True))
-    return [ids[i : i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE)]
+    return queue(reminder_ids=list(pending.values_list("pk", flat=True)))
 
 
-def send(*, reminder_ids: list[int]) -> int:
-    """Send a batch; each row is claimed while pending (SKIP LOCKED), so nothing goes twice. Returns how many went."""
-    sent = 0
-    for reminder_id in reminder_ids:
-        with transaction.atomic():
-            reminder = (
-                Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("user__journal_reminder")
-                .filter(pk=reminder_id, status=Reminder.Status.PENDING)
-                .first()
-            )
-            if reminder is None:
-                continue
-            reminder.attempts += 1
-            if suppression.is_suppressed(reminder.user.email):  # bounced or complained: never mailed again
-                reminder.status = Reminder.Status.FAILED
-                reminder.save(update_fields=["attempts", "status"])
-                continue
-            try:
-                _message(reminder).send()
-            except (smtplib.SMTPException, OSError) as error:
-                # Tried again by the next plan within the hour; given up after a few attempts.
-                logger.info("journal reminder %s not sent (%s)", reminder.pk, type(error).__name__)
-                if reminder.attempts >= MAX_ATTEMPTS:
-                    reminder.status = Reminder.Status.FAILED
-            else:
-                reminder.status, reminder.sent_at = Reminder.Status.SENT, timezone.now()
-                sent += 1
-            reminder.save(update_fields=["attempts", "status", "sent_at"])
-    return sent
+@transaction.atomic
+def queue(*, reminder_ids: list[int]) -> int:
+    """One outbox row per pending reminder (the same row if it exists), published on commit. How many."""
+    rows = 0
+    for reminder in Reminder.objects.filter(pk__in=reminder_ids, status=Reminder.Status.PENDING).select_related(
+        "user__journal_reminder"
+    ):
+        rows += len(outbox.enqueue_email(REMINDER_EMAIL, reminder.pk, [(reminder.user.email, _language(reminder))]))
+    return rows
+
+
+def reminder_email(*, reminder_id: int, to: str):
+    """The outbox's builder: the day's reminder, or None when it is no longer needed. Marks the
+    Reminder sent once the message went."""
+    reminder = (
+        Reminder.objects.select_for_update(of=("self",))
+        .select_related("user__journal_reminder")
+        .filter(pk=reminder_id, status=Reminder.Status.PENDING)
+        .first()
+    )
+    if reminder is None or not reminder.user.is_active or reminder.user.email != to:
+        return None
+    if not reminder.user.journal_reminder.enabled or not _children_without_check_in(reminder):
+        return None
+    message = _message(reminder)
+
+    def after_sent():
+        reminder.status, reminder.sent_at, reminder.attempts = Reminder.Status.SENT, timezone.now(), 1
+        reminder.save(update_fields=["attempts", "status", "sent_at"])
+
+    message.after_sent = after_sent
+    return message
+
+
+def _children_without_check_in(reminder: Reminder) -> bool:
+    children = Caregiver.objects.filter(
+        user_id=reminder.user_id, role__in=[Caregiver.Role.OWNER, Caregiver.Role.CAN_LOG]
+    ).values_list("child_id", flat=True)
+    logged = CheckIn.objects.filter(child_id__in=children, date=reminder.day).values_list("child_id", flat=True)
+    return bool(set(children) - set(logged))
+
+
+def _language(reminder: Reminder) -> str:
+    language = reminder.user.journal_reminder.language
+    return language if language in ReminderSetting.Language.values else "en"
 
 
 def _message(reminder: Reminder):
-    setting = reminder.user.journal_reminder
-    language = setting.language if setting.language in ReminderSetting.Language.values else "en"
+    language = _language(reminder)
     settings_url = absolute_url(reverse("journal:reminders"))
     with translation.override(language):
         subject = {"en": "Time for today's check-in", "es": "Es hora del registro de hoy"}[language]

@@ -27,6 +27,7 @@ INVITE_SALT = "journal.caregiver-invite"
 SHARE_SALT = "journal.share-link"
 # Expired or ended invitations and links (with their record of views) are deleted this long after.
 KEPT_AFTER_END = datetime.timedelta(days=30)
+INVITE_EMAIL = "journal.caregiver_invite"
 
 
 class InvalidInvite(Exception):
@@ -50,7 +51,7 @@ def invite_caregiver(*, user, child: Child, email: str, role: str) -> CaregiverI
         invite = CaregiverInvite.objects.create(
             child=child, email=email, role=role, invited_by=user, expires_at=timezone.now() + INVITE_LIFETIME
         )
-        outbox.on_commit("journal.tasks.send_caregiver_invite", invite.pk)
+        outbox.enqueue_email(INVITE_EMAIL, invite.pk, [invite.email])
     return invite
 
 
@@ -68,28 +69,37 @@ def invite_for_token(token: str) -> CaregiverInvite | None:
 
 
 def send_caregiver_invite(*, invite_id: int) -> bool:
-    """The invitation's one email; the row is its outbox (sent once, however often the task runs)."""
-    with transaction.atomic():
-        invite = (
-            CaregiverInvite.objects.select_for_update(of=("self",))
-            .select_related("invited_by")
-            .filter(pk=invite_id, sent_at__isnull=True)
-            .first()
-        )
-        if invite is None or not invite.is_open:
-            return False
-        link = absolute_url(reverse("journal:invite", args=[invite_token(invite)]))
-        build_email(
-            to=invite.email,
-            # Neither the child's label nor anything from the journal: only who invites, and the link.
-            subject="[PANDAS Parent Network] An invitation to keep a child's journal together",
-            template="journal/email/invite",
-            context={"inviter": invite.invited_by.display_name, "link": link, "invite": invite},
-        ).send()
-        invite.sent_at = timezone.now()
-        invite.save(update_fields=["sent_at"])
-    logger.info("journal: invite %s sent", invite_id)
-    return True
+    """For an invite task published before the outbox: its outbox row (the same one if it exists)."""
+    invite = CaregiverInvite.objects.filter(pk=invite_id, sent_at__isnull=True).first()
+    return bool(invite and invite.is_open and outbox.enqueue_email(INVITE_EMAIL, invite.pk, [invite.email]))
+
+
+def caregiver_invite_email(*, invite_id: int, to: str):
+    """The outbox's builder: the invitation's one email while it is open; records when it went."""
+    invite = (
+        CaregiverInvite.objects.select_for_update(of=("self",))
+        .select_related("invited_by")
+        .filter(pk=invite_id)
+        .first()
+    )
+    # The address is stored encrypted (journal.fields): compared here, not in the query.
+    if invite is None or not invite.is_open or invite.email != to:
+        return None
+    link = absolute_url(reverse("journal:invite", args=[invite_token(invite)]))
+    message = build_email(
+        to=invite.email,
+        # Neither the child's label nor anything from the journal: only who invites, and the link.
+        subject="[PANDAS Parent Network] An invitation to keep a child's journal together",
+        template="journal/email/invite",
+        context={"inviter": invite.invited_by.display_name, "link": link, "invite": invite},
+    )
+
+    def after_sent():
+        CaregiverInvite.objects.filter(pk=invite.pk).update(sent_at=timezone.now())
+        logger.info("journal: invite %s sent", invite.pk)
+
+    message.after_sent = after_sent
+    return message
 
 
 def accept_invite(*, user, invite: CaregiverInvite) -> Caregiver:

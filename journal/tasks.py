@@ -3,7 +3,6 @@
 from celery import shared_task
 
 from journal import reminders, services, sharing
-from portal import outbox
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=2, max_retries=5)
@@ -18,7 +17,7 @@ def sweep_exposures() -> None:
     services.sweep_exposures()
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=2, max_retries=8)
+@shared_task(acks_late=True)
 def send_caregiver_invite(invite_id: int) -> None:
     sharing.send_caregiver_invite(invite_id=invite_id)
 
@@ -31,10 +30,11 @@ def tidy_sharing() -> None:
 
 @shared_task(acks_late=True)
 def plan_reminders() -> None:
-    """Beat, every quarter of an hour: the reminders due this hour, sent in batches."""
-    outbox.publish_many("journal.tasks.send_reminders", [(batch,) for batch in reminders.plan()])
+    """Beat, every quarter of an hour: the reminders due this hour, as outbox rows (sent in batches)."""
+    reminders.plan()
 
 
 @shared_task(acks_late=True)
 def send_reminders(reminder_ids: list[int]) -> None:
-    reminders.send(reminder_ids=reminder_ids)
+    """A batch published before the outbox: its reminders become outbox rows."""
+    reminders.queue(reminder_ids=reminder_ids)

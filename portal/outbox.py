@@ -108,6 +108,8 @@ RETRY_BASE = datetime.timedelta(seconds=2)
 RETRY_MAX = datetime.timedelta(minutes=5)
 # The sweeper leaves younger rows to the task published on commit.
 SWEEP_AFTER = datetime.timedelta(minutes=3)
+# A finished row (and the address in it) is kept this long, to answer "was it sent?", then deleted.
+RETENTION = datetime.timedelta(days=30)
 # RFC 5321 mailbox refusals: the address itself is bad, so it goes on the suppression list.
 MAILBOX_REFUSED = {550, 551, 553}
 
@@ -284,8 +286,10 @@ def publish_retries(result: SendResult) -> None:
 
 def sweep_outbound_emails(*, older_than: datetime.timedelta = SWEEP_AFTER, limit: int = 10_000) -> int:
     """Beat, every minute: publish rows a lost task or a broker outage left waiting, one broker message
-    per batch of 100. Touched rows are left to that task for the next `older_than`. How many went."""
+    per batch of 100. Touched rows are left to that task for the next `older_than`. How many went.
+    Finished rows past RETENTION are deleted (at most 1,000 a run)."""
     now = timezone.now()
+    delete_finished_rows(now=now)
     due = list(
         OutboundEmail.objects.filter(status=PENDING, next_attempt_at__lte=now - older_than)
         .order_by("next_attempt_at", "pk")
@@ -296,6 +300,12 @@ def sweep_outbound_emails(*, older_than: datetime.timedelta = SWEEP_AFTER, limit
         return 0
     OutboundEmail.objects.filter(pk__in=due, status=PENDING).update(next_attempt_at=now)
     return len(due)
+
+
+def delete_finished_rows(*, now: datetime.datetime | None = None) -> int:
+    cutoff = (now or timezone.now()) - RETENTION
+    old = OutboundEmail.objects.exclude(status=PENDING).filter(created_at__lt=cutoff).order_by("pk")
+    return OutboundEmail.objects.filter(pk__in=list(old.values_list("pk", flat=True)[:1000])).delete()[0]
 
 
 def _batched(ids: Iterable[int], size: int = BATCH_SIZE) -> Iterable[list[int]]:

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from journal import reminders, services
 from journal.models import Caregiver, Reminder, ReminderSetting
+from portal import outbox
+from portal.models import OutboundEmail
 from tests.factories import UserFactory
 from tests.journal import factories
 
@@ -25,7 +27,15 @@ def parent_with_reminder(hour=20, time_zone="America/New_York", language="en"):
 
 
 def plan_and_send(now=EVENING_IN_NEW_YORK) -> int:
-    return sum(reminders.send(reminder_ids=batch) for batch in reminders.plan(now=now))
+    """Beat's plan, then its outbox rows sent (here, not on a commit that a test transaction never makes)."""
+    reminders.plan(now=now)
+    return outbox.send_outbound_emails(ids=pending_rows()).sent
+
+
+def pending_rows() -> list[int]:
+    return list(
+        OutboundEmail.objects.filter(kind=reminders.REMINDER_EMAIL, status="pending").values_list("pk", flat=True)
+    )
 
 
 def test_a_reminder_goes_at_the_members_hour_in_their_time_zone_once_a_day():
@@ -68,11 +78,22 @@ def test_a_member_who_may_only_view_or_turned_reminders_off_gets_none():
     assert plan_and_send() == 0
 
 
-def test_a_row_is_sent_once_even_if_two_batches_hold_it():
+def test_a_row_is_sent_once_even_if_planned_twice_and_two_batches_hold_it():
     parent_with_reminder()
-    [batch] = reminders.plan(now=EVENING_IN_NEW_YORK)
+    assert reminders.plan(now=EVENING_IN_NEW_YORK) == reminders.plan(now=EVENING_IN_NEW_YORK) == 1
+    batch = pending_rows()
 
-    assert reminders.send(reminder_ids=batch) + reminders.send(reminder_ids=batch) == 1
+    assert outbox.send_outbound_emails(ids=batch).sent + outbox.send_outbound_emails(ids=batch).sent == 1
+    assert Reminder.objects.get().status == Reminder.Status.SENT
+
+
+def test_a_check_in_logged_before_the_reminder_goes_makes_it_unnecessary():
+    parent, child = parent_with_reminder()
+    reminders.plan(now=EVENING_IN_NEW_YORK)
+    services.save_check_in(user=parent, child=child, date=datetime.date(2026, 1, 15), ratings={"overall": 3})
+
+    assert outbox.send_outbound_emails(ids=pending_rows()).skipped == 1
+    assert mail.outbox == []
 
 
 def test_the_member_sets_the_reminder_on_its_page(client):

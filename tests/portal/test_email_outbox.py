@@ -244,3 +244,12 @@ def test_erasing_a_member_deletes_the_outbox_rows_of_their_address_and_exports_t
     assert [row["kind"] for row in export(member)["automatic_emails"]] == [NOTE]
     delete_account(user=member)
     assert list(OutboundEmail.objects.values_list("recipient", flat=True)) == ["someone.else@example.org"]
+
+
+@pytest.mark.django_db
+def test_finished_rows_are_deleted_after_thirty_days_and_waiting_ones_never():
+    sent, waiting = enqueue_without_sending(NOTE, 1, ["sent@example.net", "waiting@example.net"])
+    OutboundEmail.objects.filter(pk=sent).update(status="sent")
+    OutboundEmail.objects.update(created_at=timezone.now() - datetime.timedelta(days=31))
+    assert outbox.delete_finished_rows() == 1
+    assert list(OutboundEmail.objects.values_list("pk", flat=True)) == [waiting]

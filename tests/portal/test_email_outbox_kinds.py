@@ -23,6 +23,8 @@ from alerts.models import SchoolContact
 from community import services as community_services
 from community import tasks as community_tasks
 from community.models import MemberSettings, Post, Story
+from journal import reminders, sharing
+from journal import tasks as journal_tasks
 from moderation import services as moderation_services
 from moderation.models import Flag
 from portal import outbox
@@ -33,6 +35,7 @@ from tests.alerts.worker_process import WorkerProcess, wait_until
 from tests.community import factories as community_factories
 from tests.community.factories import thread
 from tests.factories import ModeratorFactory, UserFactory
+from tests.journal import factories as journal_factories
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -118,6 +121,25 @@ def story_reminder() -> Setup:
     return community_tasks.send_story_reminders, [story.post.author.email]
 
 
+def journal_reminder() -> Setup:
+    parents = []
+    for _ in range(2):
+        parent = journal_factories.owner_of(journal_factories.child())
+        hour = timezone.now().astimezone(datetime.UTC).hour
+        reminders.save_setting(user=parent, enabled=True, hour=hour, time_zone="UTC", language="en")
+        parents.append(parent)
+    return journal_tasks.plan_reminders, [parent.email for parent in parents]
+
+
+def caregiver_invite() -> Setup:
+    child = journal_factories.child()
+    owner = journal_factories.owner_of(child)
+    return (
+        lambda: sharing.invite_caregiver(user=owner, child=child, email="grandma@example.org", role="can_log"),
+        ["grandma@example.org"],
+    )
+
+
 KINDS = {
     "alerts.contact_notice": contact_notice,
     "alerts.contact_request_waiting": contact_request_waiting,
@@ -128,6 +150,8 @@ KINDS = {
     "community.replies": replies,
     "community.digest": reply_digest,
     "community.story_reminder": story_reminder,
+    "journal.reminder": journal_reminder,
+    "journal.caregiver_invite": caregiver_invite,
 }
 
 
