@@ -132,6 +132,8 @@ def already_subscribed_message(*, subscription: Subscription):
     )
 
 
+CONFIRMATION = "alerts.confirmation"
+ALREADY_SUBSCRIBED = "alerts.already_subscribed"
 CONTACT_NOTICE = "alerts.contact_notice"
 CONTACT_REQUEST_WAITING = "alerts.contact_request_waiting"
 CONTACT_DECISION = "alerts.contact_decision"
@@ -211,7 +213,23 @@ def _contact_decision_for_row(*, key: str, to: str, language: str):
     return contact_decision(contact=contact)
 
 
+def _confirmation_for_row(*, key: str, to: str, language: str):
+    from alerts.services.subscriptions import confirmation_email
+
+    subscription_id, _, requested_at = key.partition(":")  # "<subscription>:<time of the request>"
+    return confirmation_email(subscription_id=int(subscription_id), requested_at=requested_at, to=to)
+
+
+def _already_subscribed_for_row(*, key: str, to: str, language: str):
+    from alerts.services.subscriptions import already_subscribed_email
+
+    subscription_id, _, _ = key.partition(":")  # "<subscription>:<minute of the request>"
+    return already_subscribed_email(subscription_id=int(subscription_id), to=to)
+
+
 OUTBOX_KINDS = {
+    CONFIRMATION: EmailKind(_confirmation_for_row),
+    ALREADY_SUBSCRIBED: EmailKind(_already_subscribed_for_row),
     CONTACT_NOTICE: EmailKind(_contact_notice_for_row),
     CONTACT_REQUEST_WAITING: EmailKind(_contact_request_waiting_for_row),
     CONTACT_DECISION: EmailKind(_contact_decision_for_row),

@@ -9,8 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts import emails
-from alerts.models import School, SendStatus, Subscription
-from alerts.services.smtp import send_single
+from alerts.models import School, Subscription
 from portal import limits, outbox
 from portal.suppression import is_suppressed
 
@@ -51,7 +50,12 @@ def subscribe(
         subscription = Subscription.objects.for_email(email).filter(school=school).select_for_update().first()
         if subscription is not None and subscription.is_active:
             if limits.allowed("already_subscribed", _address_key(email)):
-                outbox.on_commit("alerts.tasks.send_already_subscribed", subscription.pk)
+                # Once a minute at most, whatever the cache says (the key holds the minute).
+                outbox.enqueue_email(
+                    emails.ALREADY_SUBSCRIBED,
+                    f"{subscription.pk}:{now:%Y%m%d%H%M}",
+                    [(subscription.email, subscription.language)],
+                )
             return
         if subscription is None:
             subscription = Subscription(email=email, school=school)
@@ -62,7 +66,7 @@ def subscribe(
         subscription.status = Subscription.Status.PENDING
         subscription.confirmation_requested_at = now
         subscription.save()
-        outbox.on_commit("alerts.tasks.send_confirmation", subscription.pk)
+        _queue_confirmation(subscription)
 
 
 def _address_key(email: str) -> str:
@@ -70,23 +74,41 @@ def _address_key(email: str) -> str:
     return hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
+def _queue_confirmation(subscription: Subscription) -> None:
+    # One email per request: the key holds the time it was asked for.
+    key = f"{subscription.pk}:{subscription.confirmation_requested_at.timestamp():.6f}"
+    outbox.enqueue_email(emails.CONFIRMATION, key, [(subscription.email, subscription.language)])
+
+
 def send_confirmation(*, subscription_id: int) -> bool:
-    """Send the one message allowed before consent. Idempotent: only while a request is outstanding."""
-    with transaction.atomic():
-        subscription = (
-            Subscription.objects.select_for_update(of=("self",))
-            .select_related("school")
-            .filter(pk=subscription_id, status=Subscription.Status.PENDING)
-            .first()
-        )
-        if subscription is None or not _confirmation_outstanding(subscription):
-            return False
-        if send_single(emails.confirmation_message(subscription=subscription)) == SendStatus.SUPPRESSED:
-            suppress(subscription_id=subscription.pk)
-            return False
-        subscription.confirmation_sent_at = timezone.now()
-        subscription.save(update_fields=["confirmation_sent_at"])
+    """For a task published before the outbox: the outstanding confirmation's outbox row."""
+    subscription = Subscription.objects.filter(pk=subscription_id, status=Subscription.Status.PENDING).first()
+    if subscription is None or not _confirmation_outstanding(subscription):
+        return False
+    _queue_confirmation(subscription)
     return True
+
+
+def confirmation_email(*, subscription_id: int, requested_at: str, to: str):
+    """The outbox's builder: the one message allowed before consent, while that request is outstanding.
+    Records when it went."""
+    subscription = (
+        Subscription.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .filter(pk=subscription_id, status=Subscription.Status.PENDING, email=to)
+        .first()
+    )
+    if subscription is None or not _confirmation_outstanding(subscription):
+        return None
+    if f"{subscription.confirmation_requested_at.timestamp():.6f}" != requested_at:
+        return None  # asked again since: that request has its own row
+    message = emails.confirmation_message(subscription=subscription)
+
+    def after_sent():
+        Subscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=timezone.now())
+
+    message.after_sent = after_sent
+    return message
 
 
 def _confirmation_outstanding(subscription: Subscription) -> bool:
@@ -97,9 +119,19 @@ def _confirmation_outstanding(subscription: Subscription) -> bool:
 
 
 def send_already_subscribed(*, subscription_id: int) -> None:
-    subscription = Subscription.objects.select_related("school").filter(pk=subscription_id).first()
+    """For a task published before the outbox: the reminder's outbox row."""
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
     if subscription is not None and subscription.is_active:
-        send_single(emails.already_subscribed_message(subscription=subscription))
+        key = f"{subscription.pk}:{timezone.now():%Y%m%d%H%M}"
+        outbox.enqueue_email(emails.ALREADY_SUBSCRIBED, key, [(subscription.email, subscription.language)])
+
+
+def already_subscribed_email(*, subscription_id: int, to: str):
+    """The outbox's builder: sent instead of a confirmation, while the address still follows the school."""
+    subscription = Subscription.objects.select_related("school").filter(pk=subscription_id, email=to).first()
+    if subscription is None or not subscription.is_active:
+        return None
+    return emails.already_subscribed_message(subscription=subscription)
 
 
 def confirm_subscription(*, subscription: Subscription, ip: str | None) -> bool:

@@ -4,8 +4,6 @@ and deletes consent records past their retention."""
 import datetime
 from dataclasses import dataclass
 
-from django.db import models
-from django.db.models import F
 from django.utils import timezone
 
 from alerts.models import CONSENT_RETENTION, Alert, Delivery, Digest, ExposureReport, SendStatus, Subscription
@@ -22,7 +20,6 @@ class SweepResult:
     deliveries: int = 0
     digests: int = 0
     reports: int = 0
-    confirmations: int = 0
     consent_records_deleted: int = 0
 
 
@@ -48,14 +45,8 @@ def sweep(*, older_than: datetime.timedelta = SWEEP_AFTER) -> SweepResult:
         :100
     ]:
         result.reports += outbox.publish("alerts.tasks.notify_contacts", report_id)
-    cutoff = timezone.now() - older_than
-    waiting = Subscription.objects.filter(
-        status=Subscription.Status.PENDING, confirmation_requested_at__lt=cutoff
-    ).filter(
-        models.Q(confirmation_sent_at__isnull=True) | models.Q(confirmation_sent_at__lt=F("confirmation_requested_at"))
-    )
-    for subscription_id in waiting.values_list("pk", flat=True)[:100]:
-        result.confirmations += outbox.publish("alerts.tasks.send_confirmation", subscription_id)
+    # Confirmations, contact notices and the other one-off mails are rows of the email outbox, swept by
+    # portal.outbox (beat's portal-outbox-sweep).
     result.consent_records_deleted = delete_old_consent_records()
     return result
 

@@ -7,9 +7,12 @@ from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from alerts import services, tokens
 from alerts.models import Subscription
+from portal import outbox
+from portal.models import OutboundEmail
 from tests.alerts.factories import ExposureReportFactory, SchoolFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -290,8 +293,14 @@ def test_confirmation_mail_retries_451_and_a_550_suppresses(client, mail_server,
     school = SchoolFactory()
     post_subscribe(client, subscribe_form(school, email="slow@example.net"), django_capture_on_commit_callbacks)
     post_subscribe(client, subscribe_form(school, email="nobody@example.net"), django_capture_on_commit_callbacks)
-    assert [m.recipients for m in mail_server.wait_for(1)] == [["slow@example.net"]]
+    assert not mail_server.messages
     assert Subscription.objects.get(email="nobody@example.net").status == Subscription.Status.SUPPRESSED
+    # The 451 waits for its backoff (the outbox row's next attempt), then goes.
+    slow = OutboundEmail.objects.get(recipient="slow@example.net")
+    assert (slow.status, slow.attempts, slow.last_error) == ("pending", 1, "451")
+    OutboundEmail.objects.filter(pk=slow.pk).update(next_attempt_at=timezone.now() - datetime.timedelta(minutes=5))
+    assert outbox.sweep_outbound_emails() == 1
+    assert [m.recipients for m in mail_server.wait_for(1)] == [["slow@example.net"]]
     assert Subscription.objects.get(email="slow@example.net").confirmation_sent_at is not None
 
 
