@@ -83,6 +83,7 @@ INLINE_EXPORT_MAX_ITEMS = 1000
 # A mailed link, and the archive behind it, lasts this long.
 EXPORT_LINK_LIFETIME = timedelta(days=7)
 EXPORT_LINK_SALT = "accounts.data-export.link"
+EXPORT_READY_EMAIL = "accounts.data_export_ready"
 
 
 class ExportLimitReached(Exception):
@@ -174,8 +175,8 @@ def export_for_link(*, token: str, user: User) -> DataExport | None:
 def build_data_export(*, export_id: int) -> bool:
     """Build a large export, then mail its link. Idempotent: the row says whether each step is done.
 
-    The archive is committed before the mail goes, so the link works the moment it arrives.
-    """
+    The email is an outbox row written in the transaction that commits the archive, so the link
+    works the moment it arrives and a broker outage loses nothing."""
     pending = DataExport.objects.filter(pk=export_id, emailed_at__isnull=True, expires_at__gt=timezone.now())
     with transaction.atomic():
         export = pending.select_for_update().select_related("user").first()
@@ -185,23 +186,36 @@ def build_data_export(*, export_id: int) -> bool:
             export.archive = build_archive(user=export.user)
             export.ready_at = timezone.now()
             export.save(update_fields=["archive", "ready_at"])
-    with transaction.atomic():
-        export = pending.select_for_update().select_related("user").first()
-        if export is None:
-            return False
-        link = absolute_url(reverse("accounts:export_download", args=[export_link_token(export)]))
-        with translation.override(export.user.language):  # an account email: in the member's language
-            build_email(
-                to=export.user.email,
-                subject=gettext("Your data from the PANDAS Parent Network is ready"),
-                branded=False,  # the brand is in the sentence
-                template="account/email/data_export_ready",
-                context={"user": export.user, "link": link, "expires_at": export.expires_at},
-            ).send()
-        export.emailed_at = timezone.now()
-        export.save(update_fields=["emailed_at"])
-    logger.info("data export %s mailed (%s items)", export.pk, export.post_count)
+        outbox.enqueue_email(EXPORT_READY_EMAIL, export.pk, [(export.user.email, export.user.language)])
     return True
+
+
+def data_export_email(*, export_id: int, to: str):
+    """The outbox's builder: the link to a ready export, while it lasts; records when it went."""
+    export = (
+        DataExport.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(pk=export_id, emailed_at__isnull=True, expires_at__gt=timezone.now(), archive__isnull=False)
+        .first()
+    )
+    if export is None or not export.user.is_active or export.user.email != to:
+        return None
+    link = absolute_url(reverse("accounts:export_download", args=[export_link_token(export)]))
+    with translation.override(export.user.language):  # an account email: in the member's language
+        message = build_email(
+            to=export.user.email,
+            subject=gettext("Your data from the PANDAS Parent Network is ready"),
+            branded=False,  # the brand is in the sentence
+            template="account/email/data_export_ready",
+            context={"user": export.user, "link": link, "expires_at": export.expires_at},
+        )
+
+    def after_sent():
+        DataExport.objects.filter(pk=export.pk).update(emailed_at=timezone.now())
+        logger.info("data export %s mailed (%s items)", export.pk, export.post_count)
+
+    message.after_sent = after_sent
+    return message
 
 
 def purge_expired_exports(*, now=None) -> int:
@@ -214,8 +228,10 @@ def sweep_data_exports(*, older_than: timedelta = timedelta(minutes=5)) -> int:
     """Beat, every few minutes: purge what expired; publish again a large export whose task was lost."""
     purge_expired_exports()
     now = timezone.now()
+    # A built archive's email is an outbox row (swept by portal.outbox): only unbuilt ones wait here.
     waiting = DataExport.objects.filter(
         emailed_at__isnull=True,
+        archive__isnull=True,
         expires_at__gt=now,
         requested_at__lt=now - older_than,
         post_count__gt=INLINE_EXPORT_MAX_ITEMS,

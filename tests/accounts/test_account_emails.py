@@ -158,11 +158,12 @@ def test_the_confirmation_email_reaches_a_real_smtp_server_with_both_parts(clien
     assert "<p>Hello Bright Newcomer,</p>" in received.body("html")
 
 
-def test_the_data_export_email_is_in_the_members_language():
+def test_the_data_export_email_is_in_the_members_language(django_capture_on_commit_callbacks):
     member = UserFactory(language=SPANISH)
     export = DataExport.objects.create(user=member, expires_at="2030-01-01T00:00Z")
 
-    assert services.build_data_export(export_id=export.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.build_data_export(export_id=export.pk)
 
     (message,) = mail.outbox
     assert message.subject == "Sus datos de PANDAS Parent Network están listos"
