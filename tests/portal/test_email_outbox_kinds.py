@@ -18,6 +18,8 @@ from collections.abc import Callable
 import pytest
 from django.utils import timezone
 
+from accounts import tasks as accounts_tasks
+from accounts.models import DataExport
 from alerts import services as alert_services
 from alerts.models import SchoolContact
 from community import services as community_services
@@ -30,7 +32,7 @@ from moderation.models import Flag
 from portal import outbox
 from portal.celery import app as celery_app
 from portal.models import OutboundEmail
-from tests.alerts.factories import SchoolContactFactory, SchoolFactory, last_week
+from tests.alerts.factories import SchoolContactFactory, SchoolFactory, SubscriptionFactory, last_week
 from tests.alerts.worker_process import WorkerProcess, wait_until
 from tests.community import factories as community_factories
 from tests.community.factories import thread
@@ -140,7 +142,32 @@ def caregiver_invite() -> Setup:
     )
 
 
+def confirmation() -> Setup:
+    school = SchoolFactory()
+    return (
+        lambda: alert_services.subscribe(email="new.parent@example.net", school=school, role="parent"),
+        ["new.parent@example.net"],
+    )
+
+
+def already_subscribed() -> Setup:
+    subscription = SubscriptionFactory(email="known.parent@example.net")
+    return (
+        lambda: alert_services.subscribe(email=subscription.email, school=subscription.school, role="parent"),
+        [subscription.email],
+    )
+
+
+def data_export() -> Setup:
+    member = UserFactory()
+    export = DataExport.objects.create(user=member, expires_at=timezone.now() + datetime.timedelta(days=7))
+    return lambda: accounts_tasks.build_data_export(export.pk), [member.email]
+
+
 KINDS = {
+    "alerts.confirmation": confirmation,
+    "alerts.already_subscribed": already_subscribed,
+    "accounts.data_export_ready": data_export,
     "alerts.contact_notice": contact_notice,
     "alerts.contact_request_waiting": contact_request_waiting,
     "alerts.contact_decision": contact_decision,
