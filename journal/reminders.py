@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from journal.models import Caregiver, CheckIn, Reminder, ReminderSetting
-from portal import outbox
+from portal import outbox, suppression
 from portal.emails import absolute_url, build_email, list_id
 
 logger = logging.getLogger(__name__)
@@ -129,6 +129,10 @@ def reminder_email(*, reminder_id: int, to: str):
         .first()
     )
     if reminder is None or not reminder.user.is_active or reminder.user.email != to:
+        return None
+    if suppression.is_suppressed(to):  # bounced or complained: never mailed again
+        reminder.status = Reminder.Status.FAILED
+        reminder.save(update_fields=["status"])
         return None
     if not reminder.user.journal_reminder.enabled or not _children_without_check_in(reminder):
         return None

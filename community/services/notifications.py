@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from community import access, emails, selectors
 from community.models import Follow, MemberSettings, Notification, Post
-from portal import outbox
+from portal import outbox, suppression
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +102,9 @@ def pending_replies_email(*, user_id: int, to: str, digest: bool = False):
     if row.emails != wanted:
         if row.emails == MemberSettings.Emails.OFF:
             pending.update(email=Notification.Email.SKIPPED)
+        return None
+    if suppression.is_suppressed(to):  # bounced or complained: never mailed again, nothing left pending
+        pending.update(email=Notification.Email.SKIPPED)
         return None
     notifications = list(
         access.emailable(pending).select_related("post__thread", "post__author").order_by("created_at", "id")
