@@ -201,11 +201,10 @@ def send_outbound_emails(*, ids: Sequence[int]) -> SendResult:
                     continue
                 if connection is None:
                     connection = get_connection()
-                    connection.open()
                 message.connection = connection
                 # A fixed Message-ID per row: a duplicate after a kill is recognisable as one.
                 message.extra_headers["Message-ID"] = message_id(f"outbox-{row.pk}")
-                status, code, usable = _send_one(message)
+                status, code, usable = _send_one(message, connection)
                 _record(row, status, code, result)
                 if status == Status.SENT and callable(after_sent := getattr(message, "after_sent", None)):
                     after_sent()
@@ -220,9 +219,13 @@ def send_outbound_emails(*, ids: Sequence[int]) -> SendResult:
     return result
 
 
-def _send_one(message) -> tuple[str, str, bool]:
+def _send_one(message, connection) -> tuple[str, str, bool]:
     """(status, error code, connection still usable). 5xx is permanent: failed, never retried."""
     try:
+        # An SMTP connection is opened once for the batch (send() alone would open and close one per
+        # message); backends without one (locmem, the providers' HTTP APIs) manage themselves.
+        if getattr(connection, "connection", "not smtp") is None:
+            connection.open()
         message.send()
     except smtplib.SMTPServerDisconnected:
         return PENDING, "disconnected", False

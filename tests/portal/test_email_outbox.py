@@ -21,6 +21,7 @@ from portal.celery import app as celery_app
 from portal.emails import site_domain
 from portal.models import OutboundEmail
 from tests.factories import UserFactory
+from tests.support.smtp import free_port
 
 NOTE = "tests.note"
 ALWAYS = "tests.always"
@@ -253,3 +254,26 @@ def test_finished_rows_are_deleted_after_thirty_days_and_waiting_ones_never():
     OutboundEmail.objects.update(created_at=timezone.now() - datetime.timedelta(days=31))
     assert outbox.delete_finished_rows() == 1
     assert list(OutboundEmail.objects.values_list("pk", flat=True)) == [waiting]
+
+
+@pytest.mark.django_db
+def test_one_smtp_connection_per_batch_and_a_refused_connection_is_retried_with_backoff(mail_server, settings):
+    ids = enqueue_without_sending(NOTE, 1, [f"parent{n}@example.net" for n in range(3)])
+    sessions = []
+    original = mail_server.controller.handler.handle_RCPT
+
+    async def counting(server, session, envelope, address, options):
+        sessions.append(id(session))
+        return await original(server, session, envelope, address, options)
+
+    mail_server.controller.handler.handle_RCPT = counting
+    assert outbox.send_outbound_emails(ids=ids).sent == 3
+    assert len(set(sessions)) == 1
+
+    more = enqueue_without_sending(NOTE, 2, ["a@example.net", "b@example.net"])
+    settings.EMAIL_PORT = free_port()  # nothing listens: the server is down
+    result = outbox.send_outbound_emails(ids=more)
+    assert (result.sent, sorted(result.to_retry)) == (0, sorted(more))
+    first = OutboundEmail.objects.get(pk=more[0])
+    assert (first.status, first.attempts, first.last_error) == ("pending", 1, "ConnectionRefusedError")
+    assert first.next_attempt_at > timezone.now()
