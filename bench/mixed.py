@@ -274,8 +274,10 @@ def profile_reply(plan: Plan, count: int = 20) -> str:
         f"In process (test client, one member, no load): {elapsed_ms:.1f} ms per reply, "
         f"{len(context.captured_queries) / count:.0f} queries ({sql_ms:.1f} ms of SQL; slowest: "
         + "; ".join(f"{float(query['time']) * 1000:.1f} ms `{query['sql'][:80]}…`" for query in slowest)
-        + "). Under the load the rest is waiting for a CPU behind the members' page renders. "
-        "Top functions by own time (ncalls tottime percall cumtime percall):\n\n```\n" + "\n".join(top) + "\n```"
+        + "); compare with the same POST's p50 under the load above, the rest of which is waiting its turn for "
+        "a worker and a core. Top functions by own time (ncalls tottime percall cumtime percall):\n\n```\n"
+        + "\n".join(top)
+        + "\n```"
     )
 
 
@@ -311,8 +313,9 @@ def measure(*, quick: bool, port: int, env: dict, floor_mean: float, say) -> tup
     for sample in errors:
         statuses[f"{sample.kind} {sample.status}"] = statuses.get(f"{sample.kind} {sample.status}", 0) + 1
     rows = []
+    labels = {"read": "member reads", "reaction": "member reactions", "reply": "member replies"}
     for kind, values in by_kind.items():
-        rows.append([f"member {kind}s", len(values), f"{len(values) / seconds:.1f}", f"{percentile(values, 0.5):.1f}",
+        rows.append([labels[kind], len(values), f"{len(values) / seconds:.1f}", f"{percentile(values, 0.5):.1f}",
                      f"{percentile(values, 0.95):.1f}", f"{percentile(values, 0.99):.1f}",
                      sum(1 for s in errors if s.kind == kind)])  # fmt: skip
     rows.append(["all member requests", len(all_ms), f"{len(all_ms) / seconds:.1f}", f"{percentile(all_ms, 0.5):.1f}",
