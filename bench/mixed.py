@@ -272,7 +272,8 @@ def profile_reply(plan: Plan, count: int = 20) -> str:
     slowest = sorted(context.captured_queries, key=lambda query: -float(query["time"]))[:3]
     return (
         f"In process (test client, one member, no load): {elapsed_ms:.1f} ms per reply, "
-        f"{len(context.captured_queries) / count:.0f} queries ({sql_ms:.1f} ms of SQL; slowest: "
+        f"{len(context.captured_queries) / count:.0f} queries ({sql_ms:.1f} ms of SQL; "
+        f"slowest single statements of the {count} replies: "
         + "; ".join(f"{float(query['time']) * 1000:.1f} ms `{query['sql'][:80]}…`" for query in slowest)
         + "); compare with the same POST's p50 under the load above, the rest of which is waiting its turn for "
         "a worker and a core. Top functions by own time (ncalls tottime percall cumtime percall):\n\n```\n"
