@@ -249,13 +249,26 @@ def measure(*, quick: bool, source_url: str, say) -> tuple[str, dict]:
     )
     grew = [name for name, spread in spreads.items() if spread > SPREAD_TARGET and name in grown["sql"]]
     for name in grew:
-        text += (
-            f"\n\n{name} grew: SQL {small['sql'][name]['ms']:.1f} → {grown['sql'][name]['ms']:.1f} ms per request; "
-            f"slowest statement {small['sql'][name]['slowest_ms']:.1f} → {grown['sql'][name]['slowest_ms']:.1f} ms: "
-            f"`{grown['sql'][name]['slowest']}…`"
-        )
+        text += "\n\n" + growth_diagnosis(name, small["sql"][name], grown["sql"][name])
     say("  growth: " + ", ".join(f"{name} {spread:+.0%}" for name, spread in spreads.items()))
     return text, {"build_s": build_seconds, "small": small, "grown": grown, "spreads": spreads, "quick": quick}
+
+
+def growth_diagnosis(name: str, small: dict, grown: dict) -> str:
+    """Why a page grew past the target and what would close it, from its SQL at both sizes."""
+    text = (
+        f"{name} grew: SQL {small['ms']:.1f} → {grown['ms']:.1f} ms per request; slowest statement "
+        f"{small['slowest_ms']:.1f} → {grown['slowest_ms']:.1f} ms: `{grown['slowest']}…`. "
+    )
+    if grown["ms"] - small["ms"] >= 1.0 and grown["ms"] > 1.25 * small["ms"]:
+        return text + (
+            "What would close it: that statement's plan (EXPLAIN ANALYZE it on the grown database): an index "
+            "that serves its order, or a bounded query (keyset pagination instead of OFFSET for deep pages)."
+        )
+    return text + (
+        "The SQL did not grow with the data: the difference is outside the database (a busy machine, or "
+        "Python work that grew); rerun on a quiet machine before changing code."
+    )
 
 
 def target_rows(growth: dict) -> list[list[str]]:

@@ -74,3 +74,28 @@ def test_results_keep_the_run_before_as_previous_and_drop_older(tmp_path, monkey
     assert text.count(report.LATEST) == 1 and text.count(report.PREVIOUS) == 1
     assert text.index("run 3 figures") < text.index(report.PREVIOUS) < text.index("run 2 figures")
     assert "run 1 figures" not in text
+
+
+def test_a_slow_reply_is_blamed_on_what_its_profile_shows():
+    waiting = mixed.reply_diagnosis(alone_ms=30, sql_ms=10, under_load_p50_ms=200)
+    assert "waiting for a worker and a core" in waiting
+    own_sql = mixed.reply_diagnosis(alone_ms=100, sql_ms=70, under_load_p50_ms=120)
+    assert "own SQL (70 of 100 ms alone)" in own_sql
+    own_python = mixed.reply_diagnosis(alone_ms=100, sql_ms=20, under_load_p50_ms=120)
+    assert "own Python (80 of 100 ms alone)" in own_python
+
+
+def test_the_p99_is_blamed_on_the_slowest_kind():
+    text = mixed.p99_diagnosis({"read": 900.0, "reaction": 300.0, "reply": 400.0})
+    assert text.startswith("The p99 is set by the member reads (900 ms; reaction 300 ms, reply 400 ms)")
+    assert "member-page targets" in text
+    assert "reply profile" in mixed.p99_diagnosis({"read": 100.0, "reply": 700.0})
+
+
+def test_a_page_that_grew_in_its_sql_points_at_the_statement():
+    small = {"ms": 3.0, "slowest_ms": 1.0, "slowest": "SELECT small"}
+    grown = {"ms": 9.0, "slowest_ms": 7.0, "slowest": "SELECT ... OFFSET 24975"}
+    text = growth.growth_diagnosis("forum, deepest page", small, grown)
+    assert "SQL 3.0 → 9.0 ms" in text and "OFFSET 24975" in text and "keyset pagination" in text
+    same = growth.growth_diagnosis("thread page", small, {**grown, "ms": 3.5})
+    assert "did not grow with the data" in same
