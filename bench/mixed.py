@@ -362,23 +362,27 @@ def measure(*, quick: bool, port: int, env: dict, floor_mean: float, say) -> tup
 
 
 def reply_diagnosis(*, alone_ms: float, sql_ms: float, under_load_p50_ms: float) -> str:
-    """What would close the reply target, from where the profile says the time goes."""
+    """What would close the reply target, from where the profile says the time goes: waiting under the
+    load, the reply's own SQL, or its own Python (either or both of the first and one of the others)."""
+    parts = []
     if under_load_p50_ms > 2 * alone_ms:
-        return (
-            f"What would close it: a reply alone takes {alone_ms:.0f} ms, under the load its p50 is "
-            f"{under_load_p50_ms:.0f} ms: most of it is waiting for a worker and a core that the members' page "
-            "renders hold. Cheaper member pages (issue 18's member-page targets) or more cores per member "
-            "(docs/scaling.md) close it; the reply itself is not the bottleneck."
+        parts.append(
+            f"a reply alone takes {alone_ms:.0f} ms, under the load its p50 is {under_load_p50_ms:.0f} ms: most "
+            "of that is waiting for a worker and a core that the members' page renders hold; cheaper member "
+            "pages (issue 18's member-page targets) or more cores per member (docs/scaling.md) close that part"
         )
-    if sql_ms > alone_ms / 2:
-        return (
-            f"What would close it: the reply's own SQL ({sql_ms:.0f} of {alone_ms:.0f} ms alone) is most of it: "
-            "fewer statements per reply (the slowest above first) or a faster disk for the commit."
-        )
-    return (
-        f"What would close it: the reply's own Python ({alone_ms - sql_ms:.0f} of {alone_ms:.0f} ms alone): "
-        "the top functions above."
-    )
+    if alone_ms > REPLY_TARGET_P95_MS or not parts:
+        if sql_ms > alone_ms / 2:
+            parts.append(
+                f"the reply's own SQL ({sql_ms:.0f} of {alone_ms:.0f} ms alone) is most of its own time: fewer "
+                "statements per reply (the slowest above first) or a faster disk for the commit"
+            )
+        else:
+            parts.append(
+                f"the reply's own Python ({alone_ms - sql_ms:.0f} of {alone_ms:.0f} ms alone) is most of its own "
+                "time: the top functions above"
+            )
+    return "What would close it: " + "; and ".join(parts) + "."
 
 
 def p99_diagnosis(p99_by_kind: dict[str, float]) -> str:

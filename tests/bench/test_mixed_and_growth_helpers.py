@@ -78,7 +78,9 @@ def test_results_keep_the_run_before_as_previous_and_drop_older(tmp_path, monkey
 
 def test_a_slow_reply_is_blamed_on_what_its_profile_shows():
     waiting = mixed.reply_diagnosis(alone_ms=30, sql_ms=10, under_load_p50_ms=200)
-    assert "waiting for a worker and a core" in waiting
+    assert "waiting for a worker and a core" in waiting and "own" not in waiting
+    both = mixed.reply_diagnosis(alone_ms=245, sql_ms=150, under_load_p50_ms=632)
+    assert "waiting for a worker and a core" in both and "own SQL (150 of 245 ms alone)" in both
     own_sql = mixed.reply_diagnosis(alone_ms=100, sql_ms=70, under_load_p50_ms=120)
     assert "own SQL (70 of 100 ms alone)" in own_sql
     own_python = mixed.reply_diagnosis(alone_ms=100, sql_ms=20, under_load_p50_ms=120)
