@@ -77,11 +77,19 @@ def build(source_url: str, *, say) -> float:
 
     connections.close_all()  # a template database must have no other sessions
     started = time.monotonic()
-    with admin.cursor() as cursor:
-        if exists:
-            cursor.execute(f'DROP DATABASE "{target}"')
-        cursor.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
-    admin.close()
+    import psycopg2
+
+    try:
+        with admin.cursor() as cursor:
+            if exists:
+                cursor.execute(f'DROP DATABASE "{target}"')
+            cursor.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+    except psycopg2.errors.ObjectInUse as error:
+        raise SystemExit(
+            f"growth: {source} must have no other sessions to be copied (psql? a worker?): {error}"
+        ) from error
+    finally:
+        admin.close()
     connection, _ = _connect(target_url)
     with connection, connection.cursor() as cursor:
         _grow(cursor)
