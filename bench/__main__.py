@@ -138,7 +138,7 @@ def measure_web(*, seconds: int, warmup: int, port: int, env: dict, say) -> tupl
 MEMBER_THREAD = "thread, 20 posts (member, reactions)"
 
 
-def targets_table(web: dict, search: dict, fan: dict) -> str:
+def targets_table(web: dict, search: dict, fan: dict, extra_rows: list[list[str]] = ()) -> str:
     """Issue 7's targets, each with the figure measured in this run."""
     from bench import report
 
@@ -170,7 +170,7 @@ def targets_table(web: dict, search: dict, fan: dict) -> str:
         [f"{size:,}-message alert, 5 ms SMTP replies", "<= 60 s", f"{fan['delayed_duration_s']:.1f} s",
          met(fan["delayed_duration_s"] <= 60)],
     ]  # fmt: skip
-    return report.table(["measure", "target", "this run", ""], rows)
+    return report.table(["measure", "target", "this run", ""], [*rows, *extra_rows])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench import dataset, fanout, report, search_latency
+    from bench import dataset, fanout, growth, mixed, report, search_latency
 
     def say(message: str) -> None:
         print(message, flush=True)
@@ -207,15 +207,23 @@ def main(argv: list[str] | None = None) -> None:
     seconds, warmup = (3, 1) if options.quick else (10, 2)
     say("Web pages")
     web_text, web = measure_web(seconds=seconds, warmup=warmup, port=options.port, env=env, say=say)
+    say("Mixed load")
+    mixed_text, mixed_figures = mixed.measure(quick=options.quick, port=options.port, env=env,
+                                              floor_mean=web["floor_mean"], say=say)  # fmt: skip
     say("Search")
     search_text, search = search_latency.measure(say=say)
+    say("Growth")
+    growth_text, growth_figures = growth.measure(quick=options.quick, source_url=env["DATABASE_URL"], say=say)
     say("Alert fan-out")
     fanout_text, fan = fanout.measure(quick=options.quick, env=env, say=say)
 
+    own_rows = [*mixed.target_rows(mixed_figures), *growth.target_rows(growth_figures)]
     sections = [
-        ("Targets", targets_table(web, search, fan)),
+        ("Targets", targets_table(web, search, fan, own_rows)),
         ("Web pages", web_text),
+        ("Mixed load", mixed_text),
         ("Search", search_text),
+        ("Growth", growth_text),
         ("Alert fan-out", fanout_text),
     ]
     latest = report.write(sections, mode="quick" if options.quick else "full")
