@@ -82,6 +82,13 @@ def message_id_part(subscription_id: int) -> str:
     return f".subscription-{subscription_id}@"
 
 
+def _cut(piece, value: bytes, name: str) -> list:
+    if not isinstance(piece, bytes):
+        return [piece]
+    chunks = piece.split(value)
+    return [item for chunk in chunks[:-1] for item in (chunk, name)] + [chunks[-1]]
+
+
 def build(alert: Alert, language: str, rendered: dict) -> AlertTemplate | None:
     """The alert's message for `language` with its recipient's parts cut out, or None (see the module)."""
     placeholder = Subscription(pk=PLACEHOLDER_PK, email=PLACEHOLDER_ADDRESS, language=language, school=alert.school)
@@ -102,8 +109,8 @@ def build(alert: Alert, language: str, rendered: dict) -> AlertTemplate | None:
     for value, expected in parts.values():
         if data.count(value.encode()) != expected:
             return None
-    names = {value.encode(): name for name, (value, _) in parts.items()}
-    split = re.split(b"(" + b"|".join(re.escape(value) for value in names) + b")", data)
-    pieces = tuple(names.get(piece, piece) for piece in split if piece)
+    pieces = [data]
+    for name, (value, _) in parts.items():  # cut around each part; the parts never overlap
+        pieces = [cut for piece in pieces for cut in _cut(piece, value.encode(), name)]
     sender = parseaddr(sanitize_address(message.from_email, message.encoding or settings.DEFAULT_CHARSET))[1]
-    return AlertTemplate(sender=sender, pieces=pieces)
+    return AlertTemplate(sender=sender, pieces=tuple(piece for piece in pieces if piece != b""))
