@@ -107,13 +107,14 @@ def send_deliveries(*, delivery_ids: list[int]) -> BatchResult:
             if claimed is None:
                 continue  # sent already, or being sent by another worker right now
             subscription_status, attempts = claimed
-            now = timezone.now()
             if subscription_status != Subscription.Status.ACTIVE:
+                now = timezone.now()
                 records.record(delivery_id, status=SendStatus.SKIPPED, code=None, sent_at=None, attempts=0, now=now)
                 continue
             status, code, usable = batch.send(
                 alert_id=alert_id, subscription_id=subscription_id, address=address, language=language
             )
+            now = timezone.now()
             status = outcome_status(status, attempts, MAX_ATTEMPTS)
             if status == SendStatus.SUPPRESSED:
                 suppress(subscription_id=subscription_id)  # in the delivery's transaction

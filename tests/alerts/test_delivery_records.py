@@ -76,6 +76,22 @@ def test_an_error_mid_batch_rolls_back_the_open_transaction_and_keeps_the_row_pe
     assert mail_server.messages == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_550_in_a_workers_transaction_suppresses_the_subscription_with_the_record(mail_server):
+    batch = planned_batch(2)
+    refused = Delivery.objects.select_related("subscription").get(pk=batch[0]).subscription
+    mail_server.refuse(refused.email, code=550)
+
+    result = services.send_deliveries(delivery_ids=batch)
+
+    assert (result.sent, result.suppressed) == (1, 1)
+    assert connection.connection.get_transaction_status() == TRANSACTION_STATUS_IDLE
+    refused.refresh_from_db()
+    assert refused.status == "suppressed" and refused.suppressed_at
+    delivery = Delivery.objects.get(pk=batch[0])
+    assert (delivery.status, delivery.attempts, delivery.last_error_code) == ("suppressed", 1, "550")
+
+
 @pytest.mark.django_db
 def test_inside_a_callers_transaction_each_message_gets_a_savepoint(mail_server):
     batch = planned_batch(2)
