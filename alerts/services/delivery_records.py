@@ -10,7 +10,8 @@ killed between the SMTP "250" and the commit already is).
 
 Outside any transaction (a worker), BEGIN, the setting and the claim go to the server in one round
 trip, and the record with COMMIT in another. Inside one (a test's, or a caller's atomic block), each
-message gets a savepoint instead.
+message gets a savepoint instead. Both need the worker to keep its own PostgreSQL session (as a
+direct connection does): a pooler in transaction mode would lose the prepared statements.
 """
 
 import contextlib
