@@ -153,6 +153,9 @@ def targets_table(web: dict, search: dict, fan: dict, extra_rows: list[list[str]
     spread = abs(p50_deep - p50_first) / p50_first
     memory_growth = fan["peak_mem_large_mb"] / fan["peak_mem_small_mb"] - 1
     size = fan["size"]
+    from bench.fanout.measure import TARGET_RATIO, TARGET_SECONDS_PER_10K
+
+    fan_seconds = TARGET_SECONDS_PER_10K * size / 10_000  # the 10,000-message target, as a rate
     rows = [
         ["anonymous article page", ">= 0.60 of the floor", f"{ratio('article'):.2f}", met(ratio("article") >= 0.6)],
         ["anonymous thread page, 20 posts", ">= 0.50 of the floor", f"{ratio('thread, 20 posts'):.2f}",
@@ -162,8 +165,10 @@ def targets_table(web: dict, search: dict, fan: dict, extra_rows: list[list[str]
         [f"forum p50 at {deep} vs page 1", "within 10%", f"{p50_deep:.1f} vs {p50_first:.1f} ms ({spread:.0%})",
          met(spread <= 0.10)],
         ["search p95", "<= 50 ms", f"{search['p95_ms']:.1f} ms", met(search["p95_ms"] <= 50)],
-        [f"{size:,}-message alert, local SMTP", "<= 20 s", f"{fan['duration_s']:.1f} s", met(fan["duration_s"] <= 20)],
-        ["  ... ratio to the raw smtplib floor", ">= 0.50", f"{fan['ratio']:.2f}", met(fan["ratio"] >= 0.5)],
+        [f"{size:,}-message alert, local SMTP", f"<= {fan_seconds:g} s", f"{fan['duration_s']:.1f} s",
+         met(fan["duration_s"] <= fan_seconds)],
+        ["  ... ratio to the raw smtplib floor", f">= {TARGET_RATIO:.2f}", f"{fan['ratio']:.2f}",
+         met(fan["ratio"] >= TARGET_RATIO)],
         ["  ... worker memory, small vs full size", "within 10%",
          f"{fan['peak_mem_small_mb']:.0f} vs {fan['peak_mem_large_mb']:.0f} MB ({memory_growth:+.0%})",
          met(abs(memory_growth) <= 0.10)],
@@ -177,11 +182,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller data set and shorter runs (< 3 minutes)")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--only",
+        choices=["fanout"],
+        help="measure only this part and print it (bench/RESULTS.md is left as it is)",
+    )
     options = parser.parse_args(argv)
 
     from bench import wrk
 
-    wrk.require_wrk()
+    if options.only is None:
+        wrk.require_wrk()
     env = bench_environment(quick=options.quick, port=options.port)
     os.environ.update(env)
     LOG_DIR.mkdir(parents=True, exist_ok=True)
@@ -200,6 +211,12 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     say("Preparing the database and static files")
     call_command("migrate", verbosity=0)
+    if options.only == "fanout":
+        say("Alert fan-out")
+        fanout_text, _ = fanout.measure(quick=options.quick, env=env, say=say)
+        say("\n" + fanout_text)
+        say(f"Measured in {time.monotonic() - started:.0f} s (not written to bench/RESULTS.md)")
+        return
     call_command("collectstatic", verbosity=0, interactive=False)
     sizes = dataset.QUICK if options.quick else dataset.FULL
     dataset.build(sizes, say=say)
