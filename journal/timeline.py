@@ -1,6 +1,6 @@
 """The timeline: each symptom group over time, with infections, exposures and treatments marked.
 
-Two queries (the period's check-ins, the child's events), decrypted and laid out here in Python;
+One query and one token (journal/series.py: the child's check-ins and events), laid out here in Python;
 the SVG template places the strips (as the community's outcome charts do) and the events' marks,
 a few hundred of them, come written from here (`Timeline.marks_svg`). Long periods are
 drawn and tabled by weekly averages, so a page for three years of daily check-ins stays light.
@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from journal import events as event_texts
+from journal import series
 from journal.models import CheckIn, Child, Event
 from journal.querysets import DayRatings, EventFacts
 from journal.symptoms import GROUP_LABELS, GROUPS
@@ -157,13 +158,12 @@ def build(
     days = PERIODS.get(period, PERIODS[DEFAULT_PERIOD])[1]
     if start is None and days:
         start = today - datetime.timedelta(days=days - 1)
-    if check_ins is None:
-        # Day and ratings only: notes are not shown here, and are left undecrypted.
-        check_ins = CheckIn.objects.filter(child=child).between(start, today).ratings_by_day()
-    else:
-        check_ins = [c for c in check_ins if (start is None or c.date >= start) and c.date <= today]
-    if child_events is None:
-        child_events = Event.objects.filter(child=child).facts_in_order()
+    if check_ins is None or child_events is None:
+        # Days and ratings, events' facts (notes are not shown here): all from the child's one digest.
+        stored_check_ins, stored_events = series.series_of(child)
+        check_ins = stored_check_ins if check_ins is None else check_ins
+        child_events = stored_events if child_events is None else child_events
+    check_ins = [c for c in check_ins if (start is None or c.date >= start) and c.date <= today]
     child_events = [e for e in child_events if _shown(e)]
     if start is None:
         dates = [c.date for c in check_ins] + [e.date for e in child_events]

@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 from django.db import connection
 
-from journal import crypto, services
+from journal import crypto, series, services
 from journal.models import CheckIn, Child, ChildSchool, Event
 from journal.rotation import rotate_keys
 from tests.alerts.factories import SchoolFactory
@@ -40,13 +40,21 @@ def a_full_journal():
         details={"kind": "antibiotic", "name": "Amoxicillin", "dose": "500 mg twice a day", "reactions": "Rash"},
         note="Started after the positive culture",
     )
+    series.series_of(child)  # the timeline's digest of it all, built as a first read of the timeline does
     return child, school
 
 
 def test_the_database_holds_no_plaintext_label_note_rating_school_or_event_detail():
     _, school = a_full_journal()
     dump = "\n".join(
-        raw_rows(table) for table in ("journal_child", "journal_checkin", "journal_event", "journal_childschool")
+        raw_rows(table)
+        for table in (
+            "journal_child",
+            "journal_checkin",
+            "journal_event",
+            "journal_childschool",
+            "journal_seriesdigest",
+        )
     )
     for plaintext in (
         "Our eldest",
@@ -110,7 +118,13 @@ def test_rotation_re_encrypts_every_row_with_the_new_key_and_keeps_every_value(s
 
     done = rotate_keys()
 
-    assert done == {"journal.Child": 1, "journal.ChildSchool": 1, "journal.CheckIn": 1, "journal.Event": 1}
+    assert done == {
+        "journal.Child": 1,
+        "journal.ChildSchool": 1,
+        "journal.CheckIn": 1,
+        "journal.Event": 1,
+        "journal.SeriesDigest": 1,
+    }
     settings.JOURNAL_KEYS = [NEW_KEY]  # the old key can go now
     assert Child.objects.get().label == "Our eldest"
     assert CheckIn.objects.get().note == "Woke up screaming about germs"
@@ -121,6 +135,9 @@ def test_rotation_re_encrypts_every_row_with_the_new_key_and_keeps_every_value(s
     with connection.cursor() as cursor:
         cursor.execute("SELECT note FROM journal_checkin")
         assert Fernet(NEW_KEY.encode()).decrypt(cursor.fetchone()[0].encode()) == b"Woke up screaming about germs"
+        cursor.execute("SELECT series FROM journal_seriesdigest")
+        assert b'"ocd":7' in Fernet(NEW_KEY.encode()).decrypt(cursor.fetchone()[0].encode())
+    assert series.series_of(Child.objects.get())[0][0].ratings == {"ocd": 7, "food": 9}
 
 
 def test_the_rotate_command_says_what_it_did(settings, capsys):
