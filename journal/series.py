@@ -6,10 +6,10 @@ keeps the same values for each child in a SeriesDigest: one token, made with the
 database with the rows it is derived from (never in the cache backend), deleted with the child and
 re-encrypted by a key rotation. The timeline decrypts that one token.
 
-The database raises the child's `series_version` on every write to its check-ins or events
-(triggers, migration 0005), so no write path can forget to. A digest is used only while its version
-is the child's current one; otherwise it is built again from the rows, stamped with the version read
-BEFORE them: a write that lands meanwhile leaves it stale (rebuilt on the next read), never wrong.
+On every write to a child's check-ins or events the database itself (triggers, migration 0005)
+raises the child's `series_version` and deletes its digest, so no write path can forget to, and a
+deleted check-in does not linger in a digest. A digest is built again on the next read, stamped with
+the version read BEFORE the rows: one that raced a write keeps the older version and is not used.
 """
 
 import datetime

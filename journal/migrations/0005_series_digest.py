@@ -6,22 +6,26 @@ from django.db import migrations, models
 
 
 # Every write to a child's check-ins or events, whatever makes it (a service, a bulk insert, a key
-# rotation, a cascade), raises the child's series_version in the same transaction: a SeriesDigest
-# built from an older version is never shown. Statement-level triggers: one UPDATE per statement,
-# however many rows it wrote.
+# rotation, a cascade), raises the child's series_version and deletes its SeriesDigest in the same
+# transaction: a digest built from an older version is never shown (one built from rows read just
+# before a write commits keeps the older version it read first), and a deleted check-in or event does
+# not stay in one. Statement-level triggers: two statements per write, however many rows it wrote.
 SERIES_TRIGGERS = """
 CREATE FUNCTION journal_series_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed bigint[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        UPDATE journal_child SET series_version = series_version + 1
-        WHERE id IN (SELECT child_id FROM new_rows);
+        SELECT array_agg(DISTINCT child_id) INTO changed FROM new_rows;
     ELSIF TG_OP = 'UPDATE' THEN
-        UPDATE journal_child SET series_version = series_version + 1
-        WHERE id IN (SELECT child_id FROM old_rows UNION SELECT child_id FROM new_rows);
+        SELECT array_agg(DISTINCT child_id) INTO changed
+        FROM (SELECT child_id FROM old_rows UNION SELECT child_id FROM new_rows) AS both_sides;
     ELSE
-        UPDATE journal_child SET series_version = series_version + 1
-        WHERE id IN (SELECT child_id FROM old_rows);
+        SELECT array_agg(DISTINCT child_id) INTO changed FROM old_rows;
     END IF;
+    UPDATE journal_child SET series_version = series_version + 1 WHERE id = ANY(changed);
+    -- What was deleted or changed does not linger in a digest until the next read.
+    DELETE FROM journal_seriesdigest WHERE child_id = ANY(changed);
     RETURN NULL;
 END $$;
 {triggers}

@@ -123,7 +123,7 @@ def test_rotation_re_encrypts_every_row_with_the_new_key_and_keeps_every_value(s
         "journal.ChildSchool": 1,
         "journal.CheckIn": 1,
         "journal.Event": 1,
-        "journal.SeriesDigest": 1,
+        "journal.SeriesDigest": 0,  # re-encrypting the check-ins deleted it (a journal with none keeps its own)
     }
     settings.JOURNAL_KEYS = [NEW_KEY]  # the old key can go now
     assert Child.objects.get().label == "Our eldest"
@@ -135,9 +135,21 @@ def test_rotation_re_encrypts_every_row_with_the_new_key_and_keeps_every_value(s
     with connection.cursor() as cursor:
         cursor.execute("SELECT note FROM journal_checkin")
         assert Fernet(NEW_KEY.encode()).decrypt(cursor.fetchone()[0].encode()) == b"Woke up screaming about germs"
+    assert series.series_of(Child.objects.get())[0][0].ratings == {"ocd": 7, "food": 9}  # built again, new key
+
+
+def test_rotation_re_encrypts_the_digest_of_a_journal_with_no_check_ins_or_events(settings):
+    child = factories.child()
+    series.series_of(child)  # an empty digest: no write to its rows will ever delete it
+    settings.JOURNAL_KEYS = [NEW_KEY, settings.JOURNAL_KEYS[0]]
+
+    assert rotate_keys()["journal.SeriesDigest"] == 1
+
+    settings.JOURNAL_KEYS = [NEW_KEY]
+    assert series.series_of(Child.objects.get(pk=child.pk)) == ([], [])
+    with connection.cursor() as cursor:
         cursor.execute("SELECT series FROM journal_seriesdigest")
-        assert b'"ocd":7' in Fernet(NEW_KEY.encode()).decrypt(cursor.fetchone()[0].encode())
-    assert series.series_of(Child.objects.get())[0][0].ratings == {"ocd": 7, "food": 9}
+        assert Fernet(NEW_KEY.encode()).decrypt(cursor.fetchone()[0].encode()) == b'{"check_ins":[],"events":[]}'
 
 
 def test_the_rotate_command_says_what_it_did(settings, capsys):

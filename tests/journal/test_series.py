@@ -79,13 +79,30 @@ def test_every_way_of_writing_a_check_in_or_an_event_makes_the_digest_stale():
     ]
     for write in writes:
         series.series_of(Child.objects.get(pk=child.pk))
+        version = SeriesDigest.objects.get(child=child).version
         write()
         fresh = Child.objects.get(pk=child.pk)
-        assert SeriesDigest.objects.get(child=child).version < fresh.series_version
+        # Gone with the write (nothing deleted lingers in it), and the child's version moved on.
+        assert not SeriesDigest.objects.filter(child=child).exists() and fresh.series_version > version
         assert series.series_of(fresh) == (
             CheckIn.objects.filter(child=child).ratings_by_day(),
             Event.objects.filter(child=child).facts_in_order(),
         )
+
+
+def test_a_digest_built_from_rows_read_before_a_write_is_not_used(decryptions):
+    # A read that raced a write: it read the version, then the rows, while the write committed, and
+    # stored its digest after the write's trigger had run. Its older version gives it away.
+    child = a_journal(days=3, events=0)
+    series.series_of(child)
+    factories.check_in(child, days_back=10, ratings={"tics": 4})
+    fresh = Child.objects.get(pk=child.pk)
+    SeriesDigest.objects.create(child=fresh, version=fresh.series_version - 1, series={"check_ins": [], "events": []})
+
+    check_ins, _ = series.series_of(fresh)
+
+    assert len(check_ins) == 4 and check_ins[0].ratings == {"tics": 4}
+    assert SeriesDigest.objects.get(child=child).version == fresh.series_version
 
 
 def test_a_child_saved_from_an_instance_loaded_earlier_does_not_put_its_version_back():
