@@ -251,7 +251,7 @@ def build(
         rows=_with_events(rows, marks, weekly, groups),
         ticks=_ticks(start, today, x),
         height=height,
-        summary=_overall_summary(check_ins, marks, strips),
+        summary=_overall_summary(check_ins, marks, strips, weeks=len(rows) if weekly else 0),
         empty=not check_ins and not marks,
     )
 
@@ -373,8 +373,15 @@ COUNTED = [
 ]
 
 
-def _overall_summary(check_ins, marks, strips) -> list[str]:
+def _overall_summary(check_ins, marks, strips, *, weeks: int) -> list[str]:
     counts = {category: sum(1 for m in marks if m.category == category) for category in MARK_COLOURS}
     counts["check-in"] = len(check_ins)
     parts = [ngettext(one, many, counts[key]) % {"n": counts[key]} for key, one, many in COUNTED]
-    return [f"In this period: {', '.join(parts[:-1])} and {parts[-1]}.", *(strip.summary for strip in strips)]
+    lines = [f"In this period: {', '.join(parts[:-1])} and {parts[-1]}."]
+    if weeks:
+        # Longer than WEEKLY_AFTER_DAYS: a day is under a pixel wide, so the chart could not show each one.
+        lines.append(
+            f"For a period this long the chart and the table show each week's average rating ({weeks} weeks), "
+            "not each day."
+        )
+    return [*lines, *(strip.summary for strip in strips)]

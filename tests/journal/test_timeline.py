@@ -77,6 +77,9 @@ def test_long_periods_are_drawn_by_week():
 
     assert chart.weekly and 57 <= len(chart.rows) <= 59
     assert all(row["date"].weekday() == 0 for row in chart.rows)
+    # The words say so too, for those who read the summary rather than the chart.
+    assert f"each week's average rating ({len(chart.rows)} weeks), not each day" in chart.summary[1]
+    assert not any("week's average" in line for line in timeline.build(child, period="90").summary)
 
 
 def test_dismissed_exposures_are_left_off_the_timeline():
