@@ -4,12 +4,13 @@ import datetime
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
-from journal import crypto, series, services
-from journal.models import CheckIn, Child, ChildSchool, Event
-from journal.rotation import rotate_keys
+from journal import crypto, series, services, sharing
+from journal.models import CaregiverInvite, CheckIn, Child, ChildSchool, Event, ShareLink
+from journal.rotation import MODELS, encrypted_fields, rotate_keys
 from tests.alerts.factories import SchoolFactory
 from tests.journal import factories
 
@@ -123,6 +124,8 @@ def test_rotation_re_encrypts_every_row_with_the_new_key_and_keeps_every_value(s
         "journal.ChildSchool": 1,
         "journal.CheckIn": 1,
         "journal.Event": 1,
+        "journal.CaregiverInvite": 0,
+        "journal.ShareLink": 0,
         "journal.SeriesDigest": 0,  # re-encrypting the check-ins deleted it (a journal with none keeps its own)
     }
     settings.JOURNAL_KEYS = [NEW_KEY]  # the old key can go now
@@ -136,6 +139,26 @@ def test_rotation_re_encrypts_every_row_with_the_new_key_and_keeps_every_value(s
         cursor.execute("SELECT note FROM journal_checkin")
         assert Fernet(NEW_KEY.encode()).decrypt(cursor.fetchone()[0].encode()) == b"Woke up screaming about germs"
     assert series.series_of(Child.objects.get())[0][0].ratings == {"ocd": 7, "food": 9}  # built again, new key
+
+
+def test_rotation_covers_every_model_with_an_encrypted_field():
+    # An invitation's address and a share link's recipient were once left out: unreadable once the old key went.
+    encrypted = {model for model in apps.get_app_config("journal").get_models() if encrypted_fields(model)}
+    assert encrypted == set(MODELS)
+
+
+def test_rotation_re_encrypts_invitations_and_share_links(settings):
+    child = factories.child()
+    owner = factories.owner_of(child)
+    invite = sharing.invite_caregiver(user=owner, child=child, email="gran@example.org", role="can_view")
+    link = sharing.create_share_link(user=owner, child=child, recipient="Dr Rivera", days=7)
+    settings.JOURNAL_KEYS = [NEW_KEY, settings.JOURNAL_KEYS[0]]
+
+    rotate_keys()
+
+    settings.JOURNAL_KEYS = [NEW_KEY]
+    assert CaregiverInvite.objects.get(pk=invite.pk).email == "gran@example.org"
+    assert ShareLink.objects.get(pk=link.pk).recipient == "Dr Rivera"
 
 
 def test_rotation_re_encrypts_the_digest_of_a_journal_with_no_check_ins_or_events(settings):
