@@ -65,6 +65,44 @@ BACKWARD = "\n".join(
 )
 
 
+# SQLite (`make run`'s first look) has no transition tables or plpgsql: the same rules as row triggers.
+SQLITE_FORWARD = [
+    *(
+        f"CREATE TRIGGER {table}_series_{event} AFTER {event} ON {table} BEGIN "
+        f"UPDATE journal_child SET series_version = series_version + 1 WHERE id IN ({rows}); "
+        f"DELETE FROM journal_seriesdigest WHERE child_id IN ({rows}); END;"
+        for table in TABLES
+        for event, rows in (
+            ("insert", "NEW.child_id"),
+            ("update", "OLD.child_id, NEW.child_id"),
+            ("delete", "OLD.child_id"),
+        )
+    ),
+    "CREATE TRIGGER journal_child_series_version AFTER UPDATE ON journal_child "
+    "WHEN NEW.series_version < OLD.series_version BEGIN "
+    "UPDATE journal_child SET series_version = OLD.series_version WHERE id = NEW.id; END;",
+]
+SQLITE_BACKWARD = [
+    *(f"DROP TRIGGER {table}_series_{event};" for table in TABLES for event in TRANSITION_TABLES),
+    "DROP TRIGGER journal_child_series_version;",
+]
+
+
+def add_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FORWARD, params=None)
+    else:
+        for statement in SQLITE_FORWARD:
+            schema_editor.execute(statement, params=None)
+
+
+def drop_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(BACKWARD, params=None)
+    else:
+        for statement in SQLITE_BACKWARD:
+            schema_editor.execute(statement, params=None)
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -85,5 +123,5 @@ class Migration(migrations.Migration):
             name='series_version',
             field=models.BigIntegerField(default=0, editable=False),
         ),
-        migrations.RunSQL(FORWARD, BACKWARD),
+        migrations.RunPython(add_triggers, drop_triggers),
     ]
