@@ -4,8 +4,10 @@ email or a story reminder)."""
 
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from community import access
 from community.models import MemberSettings, Notification, Reaction, Story, Thread
@@ -43,6 +45,34 @@ def members_with_stale_notifications(*, older_than: timedelta = timedelta(minute
 def stories_due_a_reminder() -> list[int]:
     """Stories whose next reminder is due and whose figure is still missing (a batch of 100 at most)."""
     return list(Story.objects.due_a_reminder().values_list("pk", flat=True)[:100])
+
+
+# --- A forum's page ---------------------------------------------------------------------------
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, for lists whose length is kept rather than counted per request."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+def forum_page(user, forum, number, per_page: int):
+    """Page `number` of the threads `user` sees in `forum`, and those threads ready to list (two queries
+    at most: the count of what is not public, and the page). The length comes from the forum's kept
+    count; the page pages through ids only (the forum order's index serves it without reading the
+    table) and joins authors and last posts for the shown ones in the same query."""
+    threads = access.threads(user, Thread.objects.filter(forum=forum)).for_list()
+    paginator = CountedPaginator(
+        threads.values_list("pk", flat=True), per_page, count=access.listed_thread_count(user, forum)
+    )
+    page = paginator.get_page(number)
+    return page, threads.filter(pk__in=page.object_list)
 
 
 # --- The thread page --------------------------------------------------------------------------
