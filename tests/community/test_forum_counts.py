@@ -4,7 +4,9 @@ stops being public, and the page's length must still be what `access.threads` li
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from community import access, member_data, services
 from community.models import Forum, Post, Thread
@@ -122,3 +124,28 @@ def test_the_page_length_is_what_each_reader_sees_listed(client):
         listed = access.threads(user or AnonymousUser(), forum.threads.all())
         assert page.paginator.count == expected == listed.count()
         assert page.paginator.num_pages == 2 and len(page.object_list) == expected - 25
+
+
+def test_every_page_shows_the_threads_the_list_order_puts_there(client):
+    """Pages past the middle are read from the far end: the same threads, in the same order, as
+    slicing the whole list from the front."""
+    author, moderator = UserFactory(), ModeratorFactory()
+    forum = factories.forum()
+    threads = [factories.thread(title=f"Thread {n}") for n in range(58)]
+    services.pin_thread(moderator=moderator, thread=threads[7])
+    factories.replies(threads[3], 1)
+    held = factories.thread(author=author, title="Held for review")
+    services.hold_post(moderator=None, post=opening(held))
+    for user in (None, author, moderator):
+        reader = Client()
+        if user is not None:
+            reader.force_login(user)
+        expected = list(access.threads(user or AnonymousUser(), forum.threads.all()).for_list())
+        shown = []
+        for number in (1, 2, 3):
+            shown += list(reader.get(f"{forum.get_absolute_url()}?page={number}").context["threads"])
+        assert shown == expected and len(expected) == (58 if user is None else 59)
+    with CaptureQueriesContext(connection) as last_page:
+        Client().get(f"{forum.get_absolute_url()}?page=3")
+    # The last 8 of 58: read from the end, not by skipping the 50 before them.
+    assert "LIMIT 8" in last_page.captured_queries[-1]["sql"] and "OFFSET" not in last_page.captured_queries[-1]["sql"]
