@@ -54,7 +54,9 @@ def thread_deleted(thread: Thread) -> None:
 
 def thread_moved(thread: Thread, forum: Forum) -> None:
     """Move `thread` to `forum`; a public one takes its place in the count with it."""
-    public = Thread.objects.select_for_update().filter(PUBLIC, pk=thread.pk).exists()
+    # The row locked first, so its public state cannot change between this read and the move.
+    row = Thread.objects.select_for_update().filter(pk=thread.pk).values_list("is_deleted", "opening_visible")
+    public = row.first() == (False, True)
     if public:
         _count_public(thread.pk, -1)
     thread.forum = forum

@@ -85,7 +85,9 @@ def rename_thread(*, moderator: User, thread: Thread, title: str, reason: str = 
     # thread's public event line shows only the reason: a rename may remove a child's name.
     record_action(actor=moderator, action=Action.THREAD_RENAME, target=thread, reason=reason)
     thread.title = title.strip()
-    thread.save()  # the slug follows the title; old links redirect to the new slug
+    # The slug follows the title; old links redirect to the new slug. Only these two columns: a full
+    # save would write back the derived state (public or not, forum) as this object last read it.
+    thread.save(update_fields=["title", "slug"])
     opening = thread.posts.filter(is_opening=True).first()
     if opening:
         index_for_search(opening)

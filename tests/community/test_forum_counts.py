@@ -81,6 +81,20 @@ def test_a_stale_thread_object_does_not_skew_the_count():
     assert_kept(factories.forum("newly-diagnosed"), factories.forum("school"))
 
 
+def test_a_rename_from_a_stale_thread_object_leaves_visibility_and_count_alone():
+    """A rename saves the title and slug only: a full save would write back the public state the
+    moderator's page read before the opening post was hidden."""
+    moderator = ModeratorFactory()
+    thread = factories.thread(title="Where do we start?")
+    stale = Thread.objects.get(pk=thread.pk)
+    services.hide_post(moderator=moderator, post=opening(thread), reason="Names a child")
+    services.rename_thread(moderator=moderator, thread=stale, title="A new title")
+    renamed = Thread.objects.get(pk=thread.pk)
+    assert renamed.title == "A new title" and renamed.slug == "a-new-title" and not renamed.opening_visible
+    assert counted(thread.forum) == 0
+    assert_kept(thread.forum)
+
+
 def test_a_new_members_first_thread_is_counted_once_approved(settings):
     settings.MODERATION_HOLD_FIRST_POSTS = 1
     forum = factories.forum()
