@@ -310,4 +310,8 @@ if __name__ == "__main__":
     deepest, repeats, search_rounds, migrate = map(int, sys.argv[1:5])
     if migrate:
         call_command("migrate", verbosity=0)
+        from community.services.derived import recount_forums
+
+        # The copy was made in SQL, past the services that keep each forum's count of public threads.
+        recount_forums()
     print(json.dumps(time_pages(deepest=deepest, repeats=repeats, search_rounds=search_rounds)))

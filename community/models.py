@@ -34,6 +34,9 @@ class Forum(models.Model):
     description = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     members_only = models.BooleanField(default=False, help_text="Only signed-in members can read it.")
+    # Denormalized, kept right by community.services.derived: the forum's public threads (not deleted,
+    # opening post visible), so a forum page reads its length here instead of counting its threads.
+    public_thread_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ForumQuerySet.as_manager()
 
@@ -70,7 +73,22 @@ class Thread(models.Model):
     objects = ThreadQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["forum", "-is_pinned", "-last_activity_at"])]
+        indexes = [
+            # A forum page's order (ThreadQuerySet.for_list) with the columns its visibility filters read,
+            # so the page's OFFSET walks the index alone, however deep the page (issue 18).
+            models.Index(
+                fields=["forum", "-is_pinned", "-last_activity_at", "-id"],
+                include=["is_deleted", "opening_visible", "author"],
+                name="community_thread_forum_order",
+            ),
+            # The few live threads that are not public (held openings): what a member's or a moderator's
+            # forum page counts on top of the forum's kept count of public ones.
+            models.Index(
+                fields=["forum"],
+                condition=models.Q(is_deleted=False, opening_visible=False),
+                name="community_thread_not_public",
+            ),
+        ]
 
     def __str__(self):
         return self.title
