@@ -3,17 +3,23 @@
 Django asks the backend a session was opened with for the user on every request. Reading the roles
 in that same query means `user.is_moderator` and `user.is_editor` (asked by the header on every page)
 cost no query for a member without a role; a role-holder's two-factor check is still one query.
+Apps add what they too need on every page through `<app>/request_user.py: annotations()` (portal.hooks):
+the community's unread count and moderation's "suspended now" come in the same query.
 """
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 
 from accounts.models import User
+from portal.hooks import app_hooks
 
 
 class _LoadsRoles:
     def get_user(self, user_id):
-        user = User.objects.with_roles().filter(pk=user_id).first()
+        annotations = {}
+        for hook in app_hooks("request_user", "annotations"):
+            annotations.update(hook())
+        user = User.objects.with_roles().annotate(**annotations).filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
