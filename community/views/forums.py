@@ -76,6 +76,8 @@ def thread(request, pk, slug):
     if allowed and not (thread.is_locked or thread.is_deleted):
         context["form"] = forms.ReplyForm()
     postmarkup.draw(request, posts, quote_url=context["reply_url"] if "form" in context else None)
+    if user.is_authenticated:
+        context["csrf_token"] = postmarkup.page_csrf_token(request)  # the {% csrf_token %} tags' too
     return render(request, "community/thread.html", context)
 
 
