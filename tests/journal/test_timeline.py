@@ -116,7 +116,7 @@ def test_the_timeline_costs_the_same_queries_for_ten_or_eleven_hundred_check_ins
     small_url = reverse("journal:timeline", args=[small.pk]) + "?period=all"
     large_url = reverse("journal:timeline", args=[large.pk]) + "?period=all"
 
-    assert_fixed_queries(client, small_url, large_url, 5)
+    assert_fixed_queries(client, small_url, large_url, 4)
 
 
 def test_a_stranger_gets_no_timeline(client):
