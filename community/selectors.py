@@ -1,6 +1,6 @@
-"""Reads that are more than a queryset chain: the thread page's (a post's page, the member's own
-reactions, a quote, the moderators' events between the posts) and the daily tasks' (who is due an
-email or a story reminder)."""
+"""Reads that are more than a queryset chain: the thread page's (a post's page, a quote, the
+moderators' events between the posts) and the daily tasks' (who is due an email or a story
+reminder)."""
 
 from datetime import timedelta
 
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from community import access
-from community.models import MemberSettings, Notification, Reaction, Story, Thread
+from community.models import MemberSettings, Notification, Story, Thread
 from moderation.models import ModerationAction
 
 # --- Who is due an email ----------------------------------------------------------------------
@@ -106,19 +106,6 @@ def page_of_post(posts, post_id: str, per_page: int) -> int | None:
         Q(created_at__lt=target["created_at"]) | Q(created_at=target["created_at"], id__lt=target["id"])
     ).count()
     return before // per_page + 1
-
-
-def with_my_reactions(user, posts: list) -> list:
-    """Mark each post with the member's own reactions (`post.my_helpful`, `post.my_thinking`), in one query."""
-    mine = set()
-    if user.is_authenticated and posts:
-        mine = set(
-            Reaction.objects.filter(user=user, post__in=[post.pk for post in posts]).values_list("post_id", "kind")
-        )
-    for post in posts:
-        post.my_helpful = (post.pk, Reaction.Kind.HELPFUL) in mine
-        post.my_thinking = (post.pk, Reaction.Kind.THINKING_OF_YOU) in mine
-    return posts
 
 
 def quote_text(post_id: str | None, *, thread, user) -> str:
