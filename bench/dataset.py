@@ -39,10 +39,13 @@ def build(sizes: Sizes, *, say) -> None:
     build_articles(sizes, say=say)
     build_community(sizes, say=say)
     build_journal(say=say)
-    # Fresh statistics, as autovacuum would have after a real history: plans built on
-    # "13 rows expected" for 37,000 found are not the plans production runs.
+    build_member_pages(say=say)
+    # Fresh statistics and a vacuumed heap, as autovacuum would have after a real history: plans built
+    # on "13 rows expected" for 37,000 found are not the plans production runs, and the bulk build's
+    # UPDATEs leave two dead rows per thread and post (seq scans over the bloat, and no index-only
+    # scans without the visibility map) that production's tables would not carry.
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
 
 
 def build_members(sizes: Sizes, *, say) -> None:
@@ -129,6 +132,7 @@ def build_community(sizes: Sizes, *, say) -> None:
     """Threads and posts in bulk (rendered with the real renderer), then the derived state set-wise."""
     from accounts.models import User
     from community.models import Forum, Post, Reaction, Story, Thread
+    from community.services.derived import recount_forums
     from portal.markdown import render_markdown
 
     if Post.objects.count() >= sizes.posts:
@@ -211,6 +215,8 @@ def build_community(sizes: Sizes, *, say) -> None:
             "         (array_agg(id ORDER BY created_at DESC, id DESC))[1] AS last_id"
             "  FROM community_post WHERE visibility = 'visible' GROUP BY thread_id) s WHERE s.thread_id = t.id"
         )
+    # The threads were written in bulk, past the services that keep each forum's count of public threads.
+    recount_forums()
     # Reactions on the thread the logged-in bench page reads.
     thread = busiest_thread()
     Reaction.objects.bulk_create(
@@ -282,3 +288,57 @@ def journal_timeline_path() -> str:
 
     child_id = Caregiver.objects.filter(user=bench_member()).values_list("child_id", flat=True).first()
     return f"/journal/children/{child_id}/timeline/?period=all"
+
+
+QUEUE_HELD, QUEUE_FLAGGED = 450, 50  # the moderator queue holds 500 items (issue 18)
+BENCH_MODERATOR = "moderator@bench-staff.invalid"
+BENCH_NOTIFICATIONS = 40
+
+
+def bench_moderator():
+    """The moderator whose session the bench's moderator queue uses (role and two-factor)."""
+    from accounts.models import User
+
+    return User.objects.get(email=BENCH_MODERATOR)
+
+
+def build_member_pages(*, say) -> None:
+    """What members' other pages read (issue 18): the bench member's notifications, and a moderator
+    queue of 500 items — held replies and flagged ones, each with its audit entry — for a moderator."""
+    from accounts.models import User
+    from accounts.roles import Role
+    from accounts.services import create_member, enable_two_factor
+    from community.models import MemberSettings, Notification, Post
+    from moderation.audit import record_action
+    from moderation.models import Flag, ModerationAction
+
+    if User.objects.filter(email=BENCH_MODERATOR).exists():
+        return
+    say(f"member pages: {BENCH_NOTIFICATIONS} notifications, a queue of {QUEUE_HELD + QUEUE_FLAGGED} items")
+    rng = random.Random(18)
+    member = bench_member()
+    members = list(User.objects.filter(email__endswith="@bench.invalid").values_list("pk", flat=True))
+    with transaction.atomic():
+        moderator = create_member(email=BENCH_MODERATOR, display_name="Bench moderator",
+                                  password=BENCH_PASSWORD, roles=(Role.MODERATOR,))  # fmt: skip
+        enable_two_factor(user=moderator)
+        # Replies only (an opening post held would take its thread out of the lists), away from the
+        # thread the thread pages read.
+        replies = Post.objects.filter(is_opening=False, visibility=Post.Visibility.VISIBLE).exclude(
+            thread=busiest_thread()
+        )
+        reply_ids = list(replies.order_by("id").values_list("pk", flat=True)[: QUEUE_HELD + QUEUE_FLAGGED + 100])
+        held, flagged = reply_ids[:QUEUE_HELD], reply_ids[QUEUE_HELD : QUEUE_HELD + QUEUE_FLAGGED]
+        Post.objects.filter(pk__in=held).update(
+            visibility=Post.Visibility.HELD, was_withheld=True, hidden_reason="A new member's first posts wait."
+        )
+        for post in Post.objects.filter(pk__in=held).select_related("author"):
+            record_action(actor=None, action=ModerationAction.Action.POST_HOLD, target=post, member=post.author)
+        Flag.objects.bulk_create(
+            Flag(post_id=post_id, flagger_id=flagger, reason=rng.choice(Flag.Reason.values), note="Please look")
+            for post_id in flagged
+            for flagger in rng.sample(members, 2)
+        )
+        shown = list(Post.objects.filter(thread=busiest_thread()).values_list("pk", flat=True)[:BENCH_NOTIFICATIONS])
+        Notification.objects.bulk_create(Notification(recipient=member, post_id=post_id) for post_id in shown)
+        MemberSettings.objects.update_or_create(user=member, defaults={"unread_count": len(shown)})

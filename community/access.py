@@ -52,6 +52,16 @@ def threads(user, found: QuerySet | None = None) -> QuerySet:
     return found.filter(Q(opening_visible=True) | Q(author=user))
 
 
+def listed_thread_count(user, forum: Forum) -> int:
+    """How many threads `threads(user)` lists in `forum` (which `user` may read), without counting the
+    forum's public ones: their count is kept on the forum row. Only the live threads that are not public
+    and that `user` also sees (their own held ones; all of them for moderators) are counted."""
+    if not user.is_authenticated:
+        return forum.public_thread_count
+    not_public = threads(user, Thread.objects.filter(forum=forum, opening_visible=False))
+    return forum.public_thread_count + not_public.count()
+
+
 def readable_posts(user, found: QuerySet | None = None) -> QuerySet:
     """Posts whose words `user` may read, wherever they are shown outside the thread page (quotes,
     search, profiles): visible posts in threads the user sees in lists."""

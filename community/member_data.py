@@ -9,7 +9,7 @@ from django.db.models import Count, F
 
 from accounts.models import User
 from community.models import Follow, MemberSettings, Notification, Post, PostRevision, Reaction, Story, Thread
-from community.services.derived import refresh_thread
+from community.services.derived import recount_forums, refresh_thread
 
 COVERS = {
     "community.Thread": "exported (threads started); erased with the member's posts when they choose so",
@@ -159,9 +159,12 @@ def _tombstone_posts(user: User) -> None:
         visibility=Post.Visibility.DELETED,
         hidden_reason="",
     )
-    Thread.objects.filter(author=user).update(title=DELETED_TITLE, slug="deleted-thread", is_deleted=True)
+    started = Thread.objects.filter(author=user)
+    forum_ids = set(started.values_list("forum_id", flat=True))
+    started.update(title=DELETED_TITLE, slug="deleted-thread", is_deleted=True)
     for thread in Thread.objects.filter(pk__in=thread_ids):
         refresh_thread(thread)
+    recount_forums(forum_ids)  # the deleted threads left their forums' counts all at once
 
 
 def export_size(user: User) -> int:

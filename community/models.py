@@ -34,6 +34,9 @@ class Forum(models.Model):
     description = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     members_only = models.BooleanField(default=False, help_text="Only signed-in members can read it.")
+    # Denormalized, kept right by community.services.derived: the forum's public threads (not deleted,
+    # opening post visible), so a forum page reads its length here instead of counting its threads.
+    public_thread_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ForumQuerySet.as_manager()
 
@@ -70,7 +73,22 @@ class Thread(models.Model):
     objects = ThreadQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["forum", "-is_pinned", "-last_activity_at"])]
+        indexes = [
+            # A forum page's order (ThreadQuerySet.for_list) with the columns its visibility filters read,
+            # so the page's OFFSET walks the index alone, however deep the page (issue 18).
+            models.Index(
+                fields=["forum", "-is_pinned", "-last_activity_at", "-id"],
+                include=["is_deleted", "opening_visible", "author"],
+                name="community_thread_forum_order",
+            ),
+            # The few live threads that are not public (held openings): what a member's or a moderator's
+            # forum page counts on top of the forum's kept count of public ones.
+            models.Index(
+                fields=["forum"],
+                condition=models.Q(is_deleted=False, opening_visible=False),
+                name="community_thread_not_public",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -80,7 +98,7 @@ class Thread(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("community:thread", args=[self.pk, self.slug])
+        return _thread_url().format(pk=self.pk, slug=self.slug)
 
 
 @functools.cache
@@ -91,6 +109,15 @@ def _url_with_id(name: str) -> str:
 
 
 _PLACEHOLDER_ID = 987654321
+_PLACEHOLDER_SLUG = "placeholder-slug"
+
+
+@functools.cache
+def _thread_url() -> str:
+    """A thread's URL with "{pk}" and "{slug}" (see _url_with_id): lists and the moderators' queue show
+    dozens. A slug is letters, digits and hyphens, so it goes in as it is."""
+    found = reverse("community:thread", args=[_PLACEHOLDER_ID, _PLACEHOLDER_SLUG])
+    return found.replace(str(_PLACEHOLDER_ID), "{pk}").replace(_PLACEHOLDER_SLUG, "{slug}")
 
 
 def _link(route: str, id_field: str = "pk") -> property:
@@ -130,13 +157,15 @@ class Post(models.Model):
             GinIndex(fields=["search_vector"], name="community_post_search"),
             # Search ranks the newest matches: a common word's newest matches come from this index.
             models.Index(fields=["-created_at"], name="community_post_newest"),
+            # The moderators' queue and its count find held posts here, not by reading every post.
+            models.Index(fields=["created_at"], condition=models.Q(visibility="held"), name="community_post_held"),
         ]
 
     def __str__(self):
         return f"Post {self.pk} in “{self.thread.title[:80]}”" if self.thread_id else f"Post {self.pk}"
 
     def get_absolute_url(self):
-        return f"{reverse('community:thread', args=[self.thread_id, self.thread.slug])}?post={self.pk}#post-{self.pk}"
+        return f"{_thread_url().format(pk=self.thread_id, slug=self.thread.slug)}?post={self.pk}#post-{self.pk}"
 
     # The links each post shows (see _url_with_id).
     author_url = _link("community:member", "author_id")

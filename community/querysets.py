@@ -4,8 +4,10 @@ here but in community.access, which narrows these querysets."""
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Value
 from django.utils import timezone
+
+from accounts.selectors import shown_as_moderator
 
 
 class ForumQuerySet(models.QuerySet):
@@ -28,7 +30,23 @@ class ThreadQuerySet(models.QuerySet):
 
 class PostQuerySet(models.QuerySet):
     def for_thread_page(self):
-        return self.select_related("author", "story").order_by("created_at", "id")
+        """Oldest first, with authors, stories and each author's moderator badge (`author_is_moderator`)."""
+        return (
+            self.select_related("author", "story")
+            .annotate(author_is_moderator=shown_as_moderator("author"))
+            .order_by("created_at", "id")
+        )
+
+    def with_reactions_of(self, user):
+        """Mark each post with `user`'s own reactions (`my_helpful`, `my_thinking`) in the same query."""
+        if not user.is_authenticated:
+            return self.annotate(my_helpful=Value(False), my_thinking=Value(False))
+        Reaction = self.model._meta.get_field("reactions").related_model
+        mine = Reaction.objects.filter(post=OuterRef("pk"), user=user)
+        return self.annotate(
+            my_helpful=Exists(mine.filter(kind=Reaction.Kind.HELPFUL)),
+            my_thinking=Exists(mine.filter(kind=Reaction.Kind.THINKING_OF_YOU)),
+        )
 
 
 class NotificationQuerySet(models.QuerySet):

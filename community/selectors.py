@@ -1,11 +1,13 @@
-"""Reads that are more than a queryset chain: the thread page's (a post's page, the member's own
-reactions, a quote, the moderators' events between the posts) and the daily tasks' (who is due an
-email or a story reminder)."""
+"""Reads that are more than a queryset chain: the thread page's (a post's page, a quote, the
+moderators' events between the posts) and the daily tasks' (who is due an email or a story
+reminder)."""
 
+from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from community import access
-from community.models import MemberSettings, Notification, Reaction, Story, Thread
+from community.models import MemberSettings, Notification, Story, Thread
 from moderation.models import ModerationAction
 
 # --- Who is due an email ----------------------------------------------------------------------
@@ -26,6 +28,50 @@ def stories_due_a_reminder() -> list[int]:
     return list(Story.objects.due_a_reminder().values_list("pk", flat=True)[:100])
 
 
+# --- A forum's page ---------------------------------------------------------------------------
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, for lists whose length is kept rather than counted per request.
+
+    With `seek_from_end`, a page past the middle is read from the far end of the ordered queryset
+    (reversed order, OFFSET from the end), so no page skips more than half the list: page 1,000 of
+    1,200 skips 5,000 rows, not 25,000. Its rows then come in reverse order: whoever shows them
+    orders them (`forum_page` does, joining them in the list's order)."""
+
+    def __init__(self, object_list, per_page, *, count: int, seek_from_end: bool = False, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+        self.seek_from_end = seek_from_end
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if self.seek_from_end and 2 * bottom > self.count:
+            return self._get_page(self.object_list.reverse()[self.count - top : self.count - bottom], number, self)
+        return self._get_page(self.object_list[bottom:top], number, self)
+
+
+def forum_page(user, forum, number, per_page: int):
+    """Page `number` of the threads `user` sees in `forum`, and those threads ready to list (two queries
+    at most: the count of what is not public, and the page). The length comes from the forum's kept
+    count; the page pages through ids only, from the nearer end (the forum order's index serves it
+    without reading the table), and joins authors and last posts for the shown ones, in the list's
+    order, in the same query."""
+    threads = access.threads(user, Thread.objects.filter(forum=forum)).for_list()
+    count = access.listed_thread_count(user, forum)
+    paginator = CountedPaginator(threads.values_list("pk", flat=True), per_page, count=count, seek_from_end=True)
+    page = paginator.get_page(number)
+    return page, threads.filter(pk__in=page.object_list)
+
+
 # --- The thread page --------------------------------------------------------------------------
 
 
@@ -41,19 +87,6 @@ def page_of_post(posts, post_id: str, per_page: int) -> int | None:
         Q(created_at__lt=target["created_at"]) | Q(created_at=target["created_at"], id__lt=target["id"])
     ).count()
     return before // per_page + 1
-
-
-def with_my_reactions(user, posts: list) -> list:
-    """Mark each post with the member's own reactions (`post.my_helpful`, `post.my_thinking`), in one query."""
-    mine = set()
-    if user.is_authenticated and posts:
-        mine = set(
-            Reaction.objects.filter(user=user, post__in=[post.pk for post in posts]).values_list("post_id", "kind")
-        )
-    for post in posts:
-        post.my_helpful = (post.pk, Reaction.Kind.HELPFUL) in mine
-        post.my_thinking = (post.pk, Reaction.Kind.THINKING_OF_YOU) in mine
-    return posts
 
 
 def quote_text(post_id: str | None, *, thread, user) -> str:

@@ -4,6 +4,7 @@ Choices are the journal's words; the values are stable codes kept in the encrypt
 """
 
 import datetime
+from functools import cache
 
 from django.db import models
 
@@ -54,8 +55,14 @@ class ExposureStatus(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed: not relevant to my child"
 
 
+@cache
+def _labels(choices) -> dict:
+    # Once per choices class: `.choices` builds its list anew at every call (hundreds of events a page).
+    return dict(choices.choices)
+
+
 def _label(choices, value: str) -> str:
-    return dict(choices.choices).get(value, "")
+    return _labels(choices).get(value, "")
 
 
 def week_of(day: datetime.date) -> datetime.date:
@@ -75,7 +82,7 @@ def title(event) -> str:
     if category == "appointment":
         return f"Appointment: {details['with']}" if details.get("with") else "Appointment"
     if category == "exposure":
-        grade = str(dict(Grade.choices).get(details.get("grade", ""), ""))
+        grade = str(_labels(Grade).get(details.get("grade", ""), ""))
         where = ", ".join(part for part in (details.get("school_name", "a school"), grade) if part)
         week = datetime.date.fromisoformat(details["week_of"]) if details.get("week_of") else week_of(event.date)
         what = "Suspected strep" if details.get("alert_kind") == "suspected" else "Strep"

@@ -32,6 +32,8 @@ COVERS = {
     "journal.CheckIn": "exported with its child and in journal-check-ins.csv; deleted with the child; "
     "who logged it is forgotten",
     "journal.Event": "exported with its child; deleted with the child; who added it is forgotten",
+    "journal.SeriesDigest": "derived from the child's check-ins and events (exported as those); deleted with the "
+    "child and at every write to them; re-encrypted by a key rotation",
     "journal.ExposureScan": "which alerts the journal has read: no member's data",
     "journal.CaregiverInvite": "exported (invitations the member sent); deleted; accepted ones forget who accepted",
     "journal.ShareLink": "exported with its views (links the member made); deleted",

@@ -37,6 +37,9 @@ class Child(models.Model):
     onset_date = EncryptedDateField(null=True, blank=True)
     onset_speed = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Raised by the database itself (triggers, migration 0005) on every write to the child's check-ins
+    # or events, whatever makes it: a SeriesDigest built from an older value is stale.
+    series_version = models.BigIntegerField(default=0, editable=False)
     caregivers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Caregiver", related_name="journal_children")
 
     objects = ChildQuerySet.as_manager()
@@ -197,6 +200,21 @@ class Event(models.Model):
     @property
     def sort_key(self) -> tuple[datetime.date, int]:
         return (self.date, self.pk or 0)
+
+
+class SeriesDigest(models.Model):
+    """A child's check-in ratings and events' facts in ONE token, for the timeline (journal/series.py).
+
+    Derived data, rebuilt when the child's `series_version` has moved on: reading three years of a
+    journal then decrypts one value instead of a token per check-in and four per event.
+    """
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.BigIntegerField()  # the child's series_version it was built from
+    series = EncryptedJSONField()
+
+    def __str__(self):
+        return f"series digest of child #{self.child_id}"
 
 
 class ExposureScan(models.Model):

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from django.db import transaction
 
 from journal.fields import EncryptedTextField
-from journal.models import CheckIn, Child, ChildSchool, Event
+from journal.models import CaregiverInvite, CheckIn, Child, ChildSchool, Event, SeriesDigest, ShareLink
 
 BATCH_SIZE = 500
-MODELS = (Child, ChildSchool, CheckIn, Event)
+# The digests too (journal/series.py): re-encrypting the rows makes them stale, but until their next read
+# they would still hold a token under the old key.
+MODELS = (Child, ChildSchool, CheckIn, Event, CaregiverInvite, ShareLink, SeriesDigest)
 
 
 def encrypted_fields(model) -> list[str]:

@@ -8,6 +8,8 @@ from alerts.models import School
 from journal import events as event_texts
 from journal.models import Caregiver, CheckIn, Child, ChildSchool, Event
 
+PENDING = event_texts.ExposureStatus.PENDING
+
 
 @dataclass
 class ChildSummary:
@@ -26,9 +28,13 @@ def children_of(user) -> list[ChildSummary]:
         .order_by("child_id")
     )
     pending = {}
-    for event in Event.objects.filter(child_id__in=[link.child_id for link in links]):
-        if event_texts.exposure_status(event) == event_texts.ExposureStatus.PENDING:
-            pending[event.child_id] = pending.get(event.child_id, 0) + 1
+    # The category and details only: two tokens an event to decrypt rather than five (dates and notes unread).
+    events = Event.objects.filter(child_id__in=[link.child_id for link in links]).values_list(
+        "child_id", "category", "details"
+    )
+    for child_id, category, details in events:
+        if category == Event.Category.EXPOSURE and details.get("status", PENDING) == PENDING:
+            pending[child_id] = pending.get(child_id, 0) + 1
     return [
         ChildSummary(
             child=link.child,

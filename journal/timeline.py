@@ -1,8 +1,8 @@
 """The timeline: each symptom group over time, with infections, exposures and treatments marked.
 
-Two queries (the period's check-ins, the child's events), decrypted and laid out here in Python;
-the SVG template places the strips (as the community's outcome charts do) and the events' marks,
-a few hundred of them, come written from here (`Timeline.marks_svg`). Long periods are
+One query and one token (journal/series.py: the child's check-ins and events), laid out here in Python;
+the chart's SVG is written from here too (`Timeline.svg`): hundreds of marks and points through the
+template language cost more than everything else. Long periods are
 drawn and tabled by weekly averages, so a page for three years of daily check-ins stays light.
 """
 
@@ -10,11 +10,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from journal import events as event_texts
+from journal import series
 from journal.models import CheckIn, Child, Event
 from journal.querysets import DayRatings, EventFacts
 from journal.symptoms import GROUP_LABELS, GROUPS
@@ -112,11 +113,50 @@ class Timeline:
     right_edge: int = WIDTH - RIGHT
     band_top: int = BAND_TOP
 
-    @property
-    def marks_svg(self) -> str:
-        """The chart's layer of events, written here rather than in the template: a few hundred marks
-        through the template language cost more than everything else on the page (bench: issue 16)."""
-        return format_html_join("", "{}", ((_mark_svg(mark, self),) for mark in self.marks))
+    def svg(self, *, chart_id: str, label: str) -> SafeString:
+        """The whole chart as SVG markup. Written here rather than in a template: hundreds of marks, dots
+        and numbers through the template language cost more than the rest of the page (issue 16), and
+        numbers written by Python never take a locale's decimal comma. Every text is escaped."""
+        weekly = " (weekly averages)" if self.weekly else ""
+        parts = [
+            f'<svg class="journal-timeline" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+            f'viewBox="0 0 {self.width} {self.height}" width="{self.width}" height="{self.height}" '
+            'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif">'
+            f'<title id="{chart_id}-title">{escape(label)}: symptoms from {_long_date(self.start)} to '
+            f"{_long_date(self.end)}{weekly}</title>"
+            f'<desc id="{chart_id}-desc">One strip per symptom group, rated 0 to 10, with infections, exposures at '
+            "school and treatments marked above. The table and the summary on this page have the same figures.</desc>",
+            *_marks_svg(self),
+        ]
+        left, right = self.left, self.right_edge
+        for strip in self.strips:
+            top, middle, bottom = strip.plot_top, strip.plot_middle, strip.plot_bottom
+            parts.append(
+                f'<text x="{left}" y="{strip.label_y}" fill="#1f2a30" font-size="13" font-weight="600">'
+                f"{escape(strip.label)}</text>"
+                f'<line x1="{left}" y1="{top}" x2="{right}" y2="{top}" stroke="#cdd6d2" stroke-width="1"/>'
+                f'<line x1="{left}" y1="{middle}" x2="{right}" y2="{middle}" stroke="#e3e9e6" stroke-width="1"/>'
+                f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#4a5a63" stroke-width="1"/>'
+                f'<text x="{left - 4}" y="{top}" fill="#4a5a63" font-size="10" text-anchor="end" '
+                'dominant-baseline="middle">10</text>'
+                f'<text x="{left - 4}" y="{bottom}" fill="#4a5a63" font-size="10" text-anchor="end" '
+                'dominant-baseline="middle">0</text>'
+            )
+            if strip.points:
+                parts.append(
+                    f'<polyline points="{strip.points}" fill="none" stroke="#1f2a30" stroke-width="1.5" '
+                    'stroke-linejoin="round"/>'
+                )
+            parts.extend(f'<circle cx="{x}" cy="{y}" r="2.5" fill="#1f2a30"/>' for x, y in strip.dots)
+        axis = self.axis_y
+        for x, tick in self.ticks:
+            parts.append(
+                f'<line x1="{x}" y1="{axis}" x2="{x}" y2="{axis + 5}" stroke="#4a5a63" stroke-width="1"/>'
+                f'<text x="{x}" y="{axis + 18}" fill="#4a5a63" font-size="11" text-anchor="middle">'
+                f"{escape(tick)}</text>"
+            )
+        parts.append("</svg>")
+        return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped; the rest are numbers)
 
     @property
     def strips_top(self):
@@ -157,13 +197,12 @@ def build(
     days = PERIODS.get(period, PERIODS[DEFAULT_PERIOD])[1]
     if start is None and days:
         start = today - datetime.timedelta(days=days - 1)
-    if check_ins is None:
-        # Day and ratings only: notes are not shown here, and are left undecrypted.
-        check_ins = CheckIn.objects.filter(child=child).between(start, today).ratings_by_day()
-    else:
-        check_ins = [c for c in check_ins if (start is None or c.date >= start) and c.date <= today]
-    if child_events is None:
-        child_events = Event.objects.filter(child=child).facts_in_order()
+    if check_ins is None or child_events is None:
+        # Days and ratings, events' facts (notes are not shown here): all from the child's one digest.
+        stored_check_ins, stored_events = series.series_of(child)
+        check_ins = stored_check_ins if check_ins is None else check_ins
+        child_events = stored_events if child_events is None else child_events
+    check_ins = [c for c in check_ins if (start is None or c.date >= start) and c.date <= today]
     child_events = [e for e in child_events if _shown(e)]
     if start is None:
         dates = [c.date for c in check_ins] + [e.date for e in child_events]
@@ -179,15 +218,15 @@ def build(
         return round(LEFT + (clamped - start).days / span * PLOT_WIDTH, 1)
 
     strips = []
+    row_xs = [x(row["date"]) for row in rows]  # once per row, not once per row and group
     for index, key in enumerate(groups):
         strip = Strip(key, GROUP_LABELS[key], BAND_TOP + BAND_HEIGHT + index * (STRIP_LABEL + STRIP_PLOT + STRIP_GAP))
-        points = [(x(row["date"]), row[key]) for row in rows if row.get(key) is not None]
-        coordinates = [(px, round(strip.plot_bottom - value / 10 * STRIP_PLOT, 1)) for px, value in points]
+        rated = [(px, row) for px, row in zip(row_xs, rows, strict=True) if row[key] is not None]
+        bottom = strip.plot_bottom
+        coordinates = [(px, round(bottom - row[key] / 10 * STRIP_PLOT, 1)) for px, row in rated]
         strip.points = " ".join(f"{px},{py}" for px, py in coordinates)
         strip.dots = coordinates if len(coordinates) <= 60 else []
-        strip.summary = _summary(
-            GROUP_LABELS[key], [(row["date"], row[key]) for row in rows if row.get(key) is not None], weekly
-        )
+        strip.summary = _summary(GROUP_LABELS[key], [(row["date"], row[key]) for _, row in rated], weekly)
         strips.append(strip)
     marks = [
         _mark(
@@ -212,30 +251,41 @@ def build(
         rows=_with_events(rows, marks, weekly, groups),
         ticks=_ticks(start, today, x),
         height=height,
-        summary=_overall_summary(check_ins, marks, strips),
+        summary=_overall_summary(check_ins, marks, strips, weeks=len(rows) if weekly else 0),
         empty=not check_ins and not marks,
     )
 
 
-def _mark_svg(mark: Mark, chart: Timeline) -> str:
-    """One event's shapes; every value goes through format_html (escaped)."""
-    if mark.category == "treatment":
-        return format_html(
-            '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{c}" fill-opacity="0.07"/>'
-            '<rect x="{x}" y="{y}" width="{w}" height="12" fill="{c}"><title>{t}</title></rect>',
-            x=mark.x, y=chart.treatment_y, w=mark.width, h=chart.shade_height, c=mark.colour, t=mark.label,
-        )  # fmt: skip
-    line = format_html(
-        '<line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" stroke="{c}" stroke-width="1"{dashes}/>',
-        x=mark.x, top=chart.line_top, bottom=chart.axis_y, c=mark.colour,
-        dashes="" if mark.category == "infection" else mark_safe(' stroke-dasharray="4 3"'),
-    )  # fmt: skip
-    if mark.category == "appointment":
-        shape = '<circle cx="{x}" cy="{y}" r="5" fill="{c}"><title>{t}</title></circle>'
-        return line + format_html(shape, x=mark.x, y=chart.marker_y, c=mark.colour, t=mark.label)
-    return line + format_html(
-        '<polygon points="{p}" fill="{c}"><title>{t}</title></polygon>', p=mark.shape, c=mark.colour, t=mark.label
-    )
+def _marks_svg(chart: Timeline) -> list[str]:
+    """Each event's shapes, its tooltip escaped (once per distinct text: courses and exposures repeat)."""
+    escaped: dict[str, str] = {}
+    parts = []
+    top, bottom, marker_y, treatment_y = chart.line_top, chart.axis_y, chart.marker_y, chart.treatment_y
+    shade = chart.shade_height
+    for mark in chart.marks:
+        x, colour = mark.x, mark.colour
+        title = escaped.get(mark.label)
+        if title is None:
+            title = escaped[mark.label] = escape(mark.label)
+        if mark.category == "treatment":
+            width = mark.width
+            parts.append(
+                f'<rect x="{x}" y="{treatment_y}" width="{width}" height="{shade}" fill="{colour}" '
+                f'fill-opacity="0.07"/><rect x="{x}" y="{treatment_y}" width="{width}" height="12" '
+                f'fill="{colour}"><title>{title}</title></rect>'
+            )
+            continue
+        dashes = "" if mark.category == "infection" else ' stroke-dasharray="4 3"'
+        parts.append(f'<line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" stroke="{colour}" stroke-width="1"{dashes}/>')
+        if mark.category == "appointment":
+            parts.append(f'<circle cx="{x}" cy="{marker_y}" r="5" fill="{colour}"><title>{title}</title></circle>')
+        else:
+            parts.append(f'<polygon points="{mark.shape}" fill="{colour}"><title>{title}</title></polygon>')
+    return parts
+
+
+def _long_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 def _mark(category, title, date, x, x_end, colour) -> Mark:
@@ -323,8 +373,15 @@ COUNTED = [
 ]
 
 
-def _overall_summary(check_ins, marks, strips) -> list[str]:
+def _overall_summary(check_ins, marks, strips, *, weeks: int) -> list[str]:
     counts = {category: sum(1 for m in marks if m.category == category) for category in MARK_COLOURS}
     counts["check-in"] = len(check_ins)
     parts = [ngettext(one, many, counts[key]) % {"n": counts[key]} for key, one, many in COUNTED]
-    return [f"In this period: {', '.join(parts[:-1])} and {parts[-1]}.", *(strip.summary for strip in strips)]
+    lines = [f"In this period: {', '.join(parts[:-1])} and {parts[-1]}."]
+    if weeks:
+        # Longer than WEEKLY_AFTER_DAYS: a day is under a pixel wide, so the chart could not show each one.
+        lines.append(
+            f"For a period this long the chart and the table show each week's average rating ({weeks} weeks), "
+            "not each day."
+        )
+    return [*lines, *(strip.summary for strip in strips)]

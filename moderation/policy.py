@@ -60,6 +60,10 @@ def active_suspension(user) -> Suspension | None:
 
 
 def is_suspended(user) -> bool:
+    # A request's user comes with the answer (moderation/request_user.py): no query of its own.
+    known = getattr(user, "moderation_suspended_now", None)
+    if known is not None:
+        return known
     return active_suspension(user) is not None
 
 

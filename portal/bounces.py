@@ -15,8 +15,24 @@ from portal import suppression
 
 logger = logging.getLogger(__name__)
 
-# Bounces the providers report as "bounced" that are temporary all the same (Postmark's bounce Type).
+# Bounces the providers report as "bounced" that are temporary all the same: Postmark's bounce Type,
+# Amazon SES's bounceType (Undetermined counts as soft: three suppress), SendGrid's bounce "type"
+# ("blocked" is its soft bounce) and Brevo's own event name.
 SOFT_BOUNCE_TYPES = {"SoftBounce", "Transient", "DnsError"}
+SES_SOFT_BOUNCE_TYPES = {"Transient", "Undetermined"}
+
+
+def is_soft(esp_event) -> bool:
+    if not isinstance(esp_event, dict):
+        return False
+    bounce = esp_event.get("bounce")
+    if isinstance(bounce, dict):  # Amazon SES
+        return bounce.get("bounceType") in SES_SOFT_BOUNCE_TYPES
+    return (
+        esp_event.get("Type") in SOFT_BOUNCE_TYPES  # Postmark
+        or esp_event.get("type") == "blocked"  # SendGrid
+        or esp_event.get("event") == "soft_bounce"  # Brevo
+    )
 
 
 def classify(event) -> str | None:
@@ -26,9 +42,13 @@ def classify(event) -> str | None:
     if event.event_type == EventType.DEFERRED:
         return "soft_bounce"
     if event.event_type == EventType.BOUNCED:
-        esp_event = event.esp_event if isinstance(event.esp_event, dict) else {}
-        return "soft_bounce" if esp_event.get("Type") in SOFT_BOUNCE_TYPES else "hard_bounce"
+        return "soft_bounce" if is_soft(event.esp_event) else "hard_bounce"
     return None
+
+
+def provider_name(esp_name) -> str:
+    """The name EMAIL_PROVIDER uses for it: anymail's "Amazon SES" is amazon_ses."""
+    return str(esp_name).lower().replace(" ", "_")
 
 
 @receiver(tracking, dispatch_uid="portal.bounces.on_tracking")
@@ -36,7 +56,7 @@ def on_tracking(sender, event, esp_name: str, **kwargs) -> None:
     outcome = classify(event)
     if outcome is None or not event.recipient:
         return
-    provider = str(esp_name).lower()
+    provider = provider_name(esp_name)
     if outcome == "soft_bounce":
         suppressed = suppression.record_soft_bounce(event.recipient, provider=provider)
     else:

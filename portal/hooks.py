@@ -20,6 +20,8 @@ Each feature app may define, by convention:
   (portal.suppression): stop what the app sends it (alerts suppresses its subscriptions);
 - `<app>/inbound.py: unsubscribe(token) -> bool` — an email to the List-Unsubscribe `mailto:`
   carried `token` (portal.inbound): stop what it names and say True, or False when it is not the app's.
+- `<app>/request_user.py: annotations() -> dict` — expressions read with each request's user in the
+  one query that loads it (accounts.backends), for what every page asks (an unread count);
 The order below is the order on the page and in seeding.
 """
 

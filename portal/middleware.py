@@ -22,6 +22,14 @@ def _cleaned(data: QueryDict) -> QueryDict | None:
     return cleaned
 
 
+def _fits_in_memory(request) -> bool:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        return limit is None or int(request.META.get("CONTENT_LENGTH") or 0) <= limit
+    except ValueError:
+        return False
+
+
 class ControlCharacterMiddleware:
     """Query parameters and form fields reach views without control characters: a stray NUL in
     `?q=` or a form is dropped, the rest of what was typed is kept, and no view can fail on it."""
@@ -33,6 +41,10 @@ class ControlCharacterMiddleware:
         if (query := _cleaned(request.GET)) is not None:
             request.GET = query
         if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            if request.content_type == "multipart/form-data" and _fits_in_memory(request):
+                # Read the raw body before parsing the form, or it is gone for views that need both
+                # (anymail's SendGrid inbound webhook reads request.body after request.POST).
+                request.body  # noqa: B018
             form = _cleaned(request.POST)
             if form is not None:
                 request.POST = form

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # compressed length does not leak the token. Anonymous pages carry no token at all.
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before the session is read: a read-only page reads it from the replica too (only with a replica).
+    "portal.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,6 +119,18 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Reuse connections, but check them first: a restarted PostgreSQL costs at most one request.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A PostgreSQL read replica for the read-only pages (portal/db_router.py, docs/scaling.md); absent, one database.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},  # a test run has one database unless it makes its own replica
+    }
+    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+# After a member's write their browser reads from the primary this long: more than the replica's lag.
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

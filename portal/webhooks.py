@@ -18,7 +18,9 @@ from django.conf import settings
 from django.http import HttpResponseForbidden
 from django.urls import path
 
-# provider: (tracking view, inbound view, ANYMAIL settings of which one must be set besides WEBHOOK_SECRET)
+# provider: (tracking view, inbound view, ANYMAIL settings that must be set besides WEBHOOK_SECRET).
+# Amazon SES calls come through SNS: anymail checks the x-amz-sns-* headers against the body but not
+# SNS's signature, so the subscription URL's basic auth (WEBHOOK_SECRET) is what authenticates them.
 PROVIDERS = {
     "postmark": (PostmarkTrackingWebhookView, PostmarkInboundWebhookView, ()),
     "mailgun": (MailgunTrackingWebhookView, MailgunInboundWebhookView, ("MAILGUN_WEBHOOK_SIGNING_KEY",)),
@@ -26,6 +28,8 @@ PROVIDERS = {
     "brevo": (BrevoTrackingWebhookView, BrevoInboundWebhookView, ()),
     "amazon_ses": (AmazonSESTrackingWebhookView, AmazonSESInboundWebhookView, ()),
 }
+# Settings only the inbound view needs: Brevo's fetches attachments with the API key and cannot start without it.
+INBOUND_KEYS = {"brevo": ("BREVO_API_KEY",)}
 
 
 def configured(keys: tuple[str, ...]) -> bool:
@@ -45,7 +49,7 @@ def guarded(view, keys: tuple[str, ...]):
 
 app_name = "email"
 urlpatterns = [
-    path(f"anymail/{name}/{kind}/", guarded(view.as_view(), keys), name=f"{name}_{kind}")
+    path(f"anymail/{name}/{kind}/", guarded(view.as_view(), view_keys), name=f"{name}_{kind}")
     for name, (tracking, inbound, keys) in PROVIDERS.items()
-    for kind, view in (("tracking", tracking), ("inbound", inbound))
+    for kind, view, view_keys in (("tracking", tracking, keys), ("inbound", inbound, keys + INBOUND_KEYS.get(name, ())))
 ]

@@ -8,6 +8,8 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 
 from portal.celery import app as celery_app
 from tests.support.browser import CHROMIUM_ARGS, require_chromium
@@ -16,6 +18,15 @@ from tests.support.smtp import MailServer
 
 PG_START = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
 REDIS_START = 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
+
+
+@receiver(connection_created)
+def _replica_has_the_primarys_extensions(sender, connection, **kwargs):
+    """The test replica's tables are made from the models, not by migrations (tests/settings.py): the
+    extension a migration would have created comes first."""
+    if connection.alias == "replica":
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
 def pytest_sessionstart(session):

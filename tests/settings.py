@@ -18,3 +18,12 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DEBUG", "0")
 
 from portal.settings import *  # noqa: F403
+
+# A second, real database standing in for a read replica (tests/portal/test_db_router.py): created only
+# for the tests that ask for it (`databases=`), and routed to only where a test turns the router on.
+DATABASES["replica"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    # Tables made from the models, as a replica has them; the data migrations are the primary's (they
+    # read through the default alias, so they cannot run against a second database).
+    "TEST": {"NAME": f"test_{DATABASES['default']['NAME']}_replica", "MIGRATE": False},  # noqa: F405
+}

@@ -7,6 +7,10 @@
   folding a report into its week's alert, telling the school's contacts.
 - `fanout`: `plan_alert`, one Delivery per (alert, subscription) that follows it.
 - `sending`: `send_deliveries` over one SMTP connection, `BatchResult`, attempts and outcomes.
+- `alert_bytes`: an alert's message serialized once per batch and language; each recipient's
+  address, token, Message-ID and Date put into the bytes.
+- `delivery_records`: claiming and recording one delivery per transaction with prepared
+  statements and `synchronous_commit = off`.
 - `smtp`: sending one message and classifying SMTP errors (5xx permanent, the rest retried).
 - `digests`: planning and sending the daily digests.
 - `sweeper`: republishing what a lost task left behind; consent-record retention.

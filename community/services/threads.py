@@ -10,7 +10,7 @@ from community import permissions
 from community.access import require_moderator
 from community.models import Follow, Forum, Post, Thread
 from community.permissions import NotAllowed, require_can_post
-from community.services.derived import index_for_search, refresh_thread
+from community.services.derived import index_for_search, refresh_thread, thread_deleted, thread_moved
 from community.services.posts import add_post, require_readable
 
 # The audit-log call sits below community in the layering (moderation.audit); moderation.services re-exports it.
@@ -30,7 +30,10 @@ def create_thread(*, author: User, forum: Forum, title: str, body: str) -> Threa
     require_readable(author, forum)
     permissions.check_pace(author, "thread")
     now = timezone.now()
-    thread = Thread.objects.create(forum=forum, title=title.strip(), author=author, last_activity_at=now)
+    # Not public until its opening post is visible: refresh_thread (in add_post) makes it so and counts it.
+    thread = Thread.objects.create(
+        forum=forum, title=title.strip(), author=author, last_activity_at=now, opening_visible=False
+    )
     thread.opening = add_post(author=author, thread=thread, body=body, is_opening=True)
     return thread
 
@@ -66,8 +69,7 @@ def pin_thread(*, moderator: User, thread: Thread, pinned: bool = True) -> Threa
 def move_thread(*, moderator: User, thread: Thread, forum: Forum, reason: str = "") -> Thread:
     require_moderator(moderator)
     old = thread.forum.name
-    thread.forum = forum
-    thread.save(update_fields=["forum"])
+    thread_moved(thread, forum)
     where = f"from {old} to {forum.name}"
     record_action(
         actor=moderator, action=Action.THREAD_MOVE, target=thread, reason=f"{where} — {reason}" if reason else where
@@ -83,7 +85,9 @@ def rename_thread(*, moderator: User, thread: Thread, title: str, reason: str = 
     # thread's public event line shows only the reason: a rename may remove a child's name.
     record_action(actor=moderator, action=Action.THREAD_RENAME, target=thread, reason=reason)
     thread.title = title.strip()
-    thread.save()  # the slug follows the title; old links redirect to the new slug
+    # The slug follows the title; old links redirect to the new slug. Only these two columns: a full
+    # save would write back the derived state (public or not, forum) as this object last read it.
+    thread.save(update_fields=["title", "slug"])
     opening = thread.posts.filter(is_opening=True).first()
     if opening:
         index_for_search(opening)
@@ -101,8 +105,9 @@ def split_thread(*, moderator: User, thread: Thread, posts: list[Post], title: s
     if not posts:
         raise NotAllowed("Choose at least one reply to split off.")
     new = Thread.objects.create(
-        forum=thread.forum, title=title.strip(), author=posts[0].author, last_activity_at=posts[-1].created_at
-    )
+        forum=thread.forum, title=title.strip(), author=posts[0].author, last_activity_at=posts[-1].created_at,
+        opening_visible=False,  # refresh_thread below makes it public (and counts it) once it has its opening post
+    )  # fmt: skip
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(thread=new, is_opening=False)
     Post.objects.filter(pk=posts[0].pk).update(is_opening=True)
     Follow.objects.bulk_create(
@@ -135,7 +140,6 @@ def split_thread(*, moderator: User, thread: Thread, posts: list[Post], title: s
 @transaction.atomic
 def delete_thread(*, moderator: User, thread: Thread, reason: str = "") -> Thread:
     require_moderator(moderator)
-    thread.is_deleted = True
-    thread.save(update_fields=["is_deleted"])
+    thread_deleted(thread)
     record_action(actor=moderator, action=Action.THREAD_DELETE, target=thread, member=thread.author, reason=reason)
     return thread

@@ -32,24 +32,24 @@ def test_ordinary_text_is_not_flagged(text):
     assert privacy_warnings(text) == []
 
 
-# Each is 20,000 characters (the body limit) built to make a backtracking pattern rescan the text
-# from every position: long runs of word characters, separators, digits and capitalised words.
+# Each builds a body of about n characters (20,000 is the body limit) made to make a backtracking pattern
+# rescan the text from every position: long runs of word characters, separators, digits, capitalised words.
 ADVERSARIAL_BODIES = {
-    "word-dash runs (email)": "a-" * 10_000,
-    "word-dot runs (email)": "a." * 10_000,
-    "at signs": "@a-" * 6_667,
-    "domain without end": "a@a" + ".a" * 9_998 + "@",
-    "digits glued to letters (phone)": "1a" * 10_000,
-    "plus-digit runs (phone)": "+1" * 10_000,
-    "spaced digits then a letter (phone)": "1 " * 9_999 + "x",
-    "brackets (phone)": "1(" * 10_000,
-    "capitalised words (street, name)": "1 " + "Aa " * 6_666,
-    "one word then spaces": "Ab" + " " * 19_997 + "x",
-    "mixed separators": "1-2 3.4(5)" * 2_000,
+    "word-dash runs (email)": lambda n: "a-" * (n // 2),
+    "word-dot runs (email)": lambda n: "a." * (n // 2),
+    "at signs": lambda n: "@a-" * (n // 3),
+    "domain without end": lambda n: "a@a" + ".a" * (n // 2 - 2) + "@",
+    "digits glued to letters (phone)": lambda n: "1a" * (n // 2),
+    "plus-digit runs (phone)": lambda n: "+1" * (n // 2),
+    "spaced digits then a letter (phone)": lambda n: "1 " * (n // 2 - 1) + "x",
+    "brackets (phone)": lambda n: "1(" * (n // 2),
+    "capitalised words (street, name)": lambda n: "1 " + "Aa " * (n // 3 - 1),
+    "one word then spaces": lambda n: "Ab" + " " * (n - 3) + "x",
+    "mixed separators": lambda n: "1-2 3.4(5)" * (n // 10),
 }
 
 
-def _best_of(function, text, repeat=5):
+def _best_of(function, text, repeat=7):
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
@@ -58,25 +58,22 @@ def _best_of(function, text, repeat=5):
     return best
 
 
-def _linear_pass(text):
-    return sum(1 for _ in text)
-
-
-@pytest.mark.parametrize("text", ADVERSARIAL_BODIES.values(), ids=ADVERSARIAL_BODIES.keys())
-def test_privacy_check_of_any_full_length_body_takes_under_20_ms(text):
-    assert len(text) >= 19_999
-    cost = _best_of(privacy_warnings, text)
-    # A ratio to a plain one-character-at-a-time pass over the same text, so a busy machine does not
-    # decide the result; the quadratic patterns cost thousands of times that.
-    ratio = cost / _best_of(_linear_pass, text)
-    assert cost < 0.020, f"{cost * 1000:.1f} ms"
-    assert ratio < 25, f"{ratio:.0f} times a linear pass"
+@pytest.mark.parametrize("build", ADVERSARIAL_BODIES.values(), ids=ADVERSARIAL_BODIES.keys())
+def test_privacy_check_grows_linearly_with_the_body(build):
+    # How the cost grows from a quarter-length body to a full one, not a time: four times the text costs
+    # about four times as much in linear time, sixteen times in quadratic time (the patterns this guards
+    # against cost seconds at full length). Both sizes are timed in the same moment, so load cancels out.
+    full, quarter = build(20_000), build(5_000)
+    assert len(full) >= 19_990
+    growth = _best_of(privacy_warnings, full) / _best_of(privacy_warnings, quarter)
+    assert growth < 8, f"{growth:.1f} times the cost for four times the text"
 
 
 def test_privacy_check_reads_only_the_first_characters_of_a_huge_text():
     huge = "a-" * 500_000 + " write to jane.doe@example.org"
-    assert _best_of(privacy_warnings, huge, repeat=1) < 0.020
-    assert privacy_warnings(huge) == []
+    assert privacy_warnings(huge) == []  # the address past the limit is never read
+    # A million characters cost no more than the body limit's worth (the rest is never scanned).
+    assert _best_of(privacy_warnings, huge) < 3 * _best_of(privacy_warnings, huge[:20_000])
 
 
 def test_a_phone_number_after_a_long_stretch_of_spaces_is_still_warned_about():

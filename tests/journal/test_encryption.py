@@ -4,12 +4,13 @@ import datetime
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
-from journal import crypto, services
-from journal.models import CheckIn, Child, ChildSchool, Event
-from journal.rotation import rotate_keys
+from journal import crypto, series, services, sharing
+from journal.models import CaregiverInvite, CheckIn, Child, ChildSchool, Event, ShareLink
+from journal.rotation import MODELS, encrypted_fields, rotate_keys
 from tests.alerts.factories import SchoolFactory
 from tests.journal import factories
 
@@ -40,13 +41,21 @@ def a_full_journal():
         details={"kind": "antibiotic", "name": "Amoxicillin", "dose": "500 mg twice a day", "reactions": "Rash"},
         note="Started after the positive culture",
     )
+    series.series_of(child)  # the timeline's digest of it all, built as a first read of the timeline does
     return child, school
 
 
 def test_the_database_holds_no_plaintext_label_note_rating_school_or_event_detail():
     _, school = a_full_journal()
     dump = "\n".join(
-        raw_rows(table) for table in ("journal_child", "journal_checkin", "journal_event", "journal_childschool")
+        raw_rows(table)
+        for table in (
+            "journal_child",
+            "journal_checkin",
+            "journal_event",
+            "journal_childschool",
+            "journal_seriesdigest",
+        )
     )
     for plaintext in (
         "Our eldest",
@@ -110,7 +119,15 @@ def test_rotation_re_encrypts_every_row_with_the_new_key_and_keeps_every_value(s
 
     done = rotate_keys()
 
-    assert done == {"journal.Child": 1, "journal.ChildSchool": 1, "journal.CheckIn": 1, "journal.Event": 1}
+    assert done == {
+        "journal.Child": 1,
+        "journal.ChildSchool": 1,
+        "journal.CheckIn": 1,
+        "journal.Event": 1,
+        "journal.CaregiverInvite": 0,
+        "journal.ShareLink": 0,
+        "journal.SeriesDigest": 0,  # re-encrypting the check-ins deleted it (a journal with none keeps its own)
+    }
     settings.JOURNAL_KEYS = [NEW_KEY]  # the old key can go now
     assert Child.objects.get().label == "Our eldest"
     assert CheckIn.objects.get().note == "Woke up screaming about germs"
@@ -121,6 +138,41 @@ def test_rotation_re_encrypts_every_row_with_the_new_key_and_keeps_every_value(s
     with connection.cursor() as cursor:
         cursor.execute("SELECT note FROM journal_checkin")
         assert Fernet(NEW_KEY.encode()).decrypt(cursor.fetchone()[0].encode()) == b"Woke up screaming about germs"
+    assert series.series_of(Child.objects.get())[0][0].ratings == {"ocd": 7, "food": 9}  # built again, new key
+
+
+def test_rotation_covers_every_model_with_an_encrypted_field():
+    # An invitation's address and a share link's recipient were once left out: unreadable once the old key went.
+    encrypted = {model for model in apps.get_app_config("journal").get_models() if encrypted_fields(model)}
+    assert encrypted == set(MODELS)
+
+
+def test_rotation_re_encrypts_invitations_and_share_links(settings):
+    child = factories.child()
+    owner = factories.owner_of(child)
+    invite = sharing.invite_caregiver(user=owner, child=child, email="gran@example.org", role="can_view")
+    link = sharing.create_share_link(user=owner, child=child, recipient="Dr Rivera", days=7)
+    settings.JOURNAL_KEYS = [NEW_KEY, settings.JOURNAL_KEYS[0]]
+
+    rotate_keys()
+
+    settings.JOURNAL_KEYS = [NEW_KEY]
+    assert CaregiverInvite.objects.get(pk=invite.pk).email == "gran@example.org"
+    assert ShareLink.objects.get(pk=link.pk).recipient == "Dr Rivera"
+
+
+def test_rotation_re_encrypts_the_digest_of_a_journal_with_no_check_ins_or_events(settings):
+    child = factories.child()
+    series.series_of(child)  # an empty digest: no write to its rows will ever delete it
+    settings.JOURNAL_KEYS = [NEW_KEY, settings.JOURNAL_KEYS[0]]
+
+    assert rotate_keys()["journal.SeriesDigest"] == 1
+
+    settings.JOURNAL_KEYS = [NEW_KEY]
+    assert series.series_of(Child.objects.get(pk=child.pk)) == ([], [])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT series FROM journal_seriesdigest")
+        assert Fernet(NEW_KEY.encode()).decrypt(cursor.fetchone()[0].encode()) == b'{"check_ins":[],"events":[]}'
 
 
 def test_the_rotate_command_says_what_it_did(settings, capsys):

@@ -164,6 +164,7 @@ def test_the_parent_confirms_or_dismisses_an_exposure(client, maplewood, moderat
     assert exposure.details["status"] == "confirmed"
     html = client.get(child_page).content.decode()
     assert "Exposures at school to check" not in html and "Confirmed: my child was there" in html
+    assert "exposure at school to check" not in client.get(reverse("journal:home")).content.decode()
 
     client.post(reverse("journal:exposure", args=[child.pk, exposure.pk]), {"status": "dismissed", "next": "events"})
     exposure.refresh_from_db()

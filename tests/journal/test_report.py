@@ -147,5 +147,5 @@ def test_the_report_costs_the_same_queries_for_ten_or_eleven_hundred_check_ins(c
     client.force_login(parent)
 
     assert_fixed_queries(
-        client, reverse("journal:report", args=[small.pk]), reverse("journal:report", args=[large.pk]), 6
+        client, reverse("journal:report", args=[small.pk]), reverse("journal:report", args=[large.pk]), 5
     )

@@ -202,7 +202,7 @@ def test_the_sharing_page_costs_the_same_for_one_link_or_many(owner_client):
         link, _ = make_link(owner_client, recipient=f"Doctor {n}")
         ShareView.objects.bulk_create(ShareView(link=link) for _ in range(3))
         factories.add_caregiver(owner_client.child)
-    assert count_queries(owner_client, page) == small == 7
+    assert count_queries(owner_client, page) == small == 6
 
 
 def test_the_page_cache_never_keeps_a_clinicians_page(owner_client, settings):

@@ -296,9 +296,9 @@ def test_the_child_page_and_the_events_cost_the_same_queries_for_a_short_or_a_lo
             )
     client.force_login(parent)
 
-    assert_fixed_queries(client, url("child", small), url("child", large), 6)
-    assert_fixed_queries(client, url("events", small), url("events", large), 4)
-    assert_fixed_queries(client, url("check_in", small), url("check_in", large), 4)
+    assert_fixed_queries(client, url("child", small), url("child", large), 5)
+    assert_fixed_queries(client, url("events", small), url("events", large), 3)
+    assert_fixed_queries(client, url("check_in", small), url("check_in", large), 3)
 
 
 def test_the_journal_home_costs_the_same_for_one_child_or_five(client):
@@ -311,7 +311,7 @@ def test_the_journal_home_costs_the_same_for_one_child_or_five(client):
 
     small = count_queries(client, reverse("journal:home"))
     client.force_login(five)
-    assert count_queries(client, reverse("journal:home")) == small == 4
+    assert count_queries(client, reverse("journal:home")) == small == 3
 
 
 def test_robots_are_kept_out_of_the_journal(client):
