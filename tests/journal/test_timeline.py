@@ -120,9 +120,9 @@ def test_the_timeline_costs_the_same_queries_for_ten_or_eleven_hundred_check_ins
     large_url = reverse("journal:timeline", args=[large.pk]) + "?period=all"
 
     # The first read after a write builds each child's digest (journal/series.py): the version, the
-    # check-ins, the events and the upsert. Later reads take the one digest: session, user, child, digest.
-    assert_fixed_queries(client, small_url, large_url, 8)
-    assert_fixed_queries(client, small_url, large_url, 4)
+    # check-ins, the events and the upsert. Later reads take the one digest.
+    assert_fixed_queries(client, small_url, large_url, 7)
+    assert_fixed_queries(client, small_url, large_url, 3)
 
 
 def test_a_stranger_gets_no_timeline(client):
