@@ -276,7 +276,7 @@ class ArticleVersion(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True, help_text="The reviewer's note when the version is sent back.")
     review = models.OneToOneField(Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="version")
-    # Outbox marker: NULL until the medical reviewers have been told that this version waits.
+    # When the reviewers' emails were queued in the outbox (in the transaction that creates the version).
     reviewers_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -296,7 +296,7 @@ class ArticleVersion(models.Model):
 
 
 class ReviewDigest(models.Model):
-    """One row per week the review-due email went out: a task that runs twice sends once."""
+    """One row per week the review-due emails were queued (the outbox sends them): a task that runs twice sends once."""
 
     week_start = models.DateField(unique=True)
     sent_at = models.DateTimeField(auto_now_add=True)

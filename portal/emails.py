@@ -18,7 +18,7 @@ from typing import TypedDict, Unpack
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
@@ -146,11 +146,3 @@ def build_email(
     """One message to `to`: `render_email` then `compose`."""
     rendered = render_email(template=template, context=context, **rendering)
     return compose(rendered, to=to, headers=headers, connection=connection)
-
-
-def send_all(messages: list[EmailMultiAlternatives]) -> int:
-    """Send `messages` over one connection; how many went."""
-    if not messages:
-        return 0
-    with get_connection() as connection:
-        return connection.send_messages(messages) or 0

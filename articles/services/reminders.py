@@ -1,4 +1,6 @@
-"""Reminders by email: reviewers hear of a version waiting for them, editors of the reviews falling due."""
+"""Reminders by email, through the outbox (portal.outbox): reviewers hear of a version waiting for
+them, editors of the reviews falling due. The rows are written here; articles.emails builds each
+message when it is sent."""
 
 from datetime import date, timedelta
 
@@ -8,33 +10,31 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.selectors import active_members_with_email
 from articles import emails
-from articles.models import REVIEW_DUE_WINDOW, Article, ArticleVersion, ReviewDigest
+from articles.models import ArticleVersion, ReviewDigest
+from portal import outbox
 
 NOTICE_SWEEP_AFTER = timedelta(minutes=5)
 
 
 def tell_reviewers_about_version(*, version_id: int) -> int:
-    """Email every medical reviewer that a change waits for them. Once per version; returns messages sent."""
+    """Queue the "a change waits" email to every medical reviewer, once per version. Returns the rows queued.
+
+    propose_version calls it in the transaction that creates the version, so the rows commit with it.
+    The version's marker makes a second call (the task of that name, the sweeper) queue nothing.
+    """
     with transaction.atomic():
-        version = (
-            ArticleVersion.objects.select_for_update(of=("self",))
-            .select_related("article", "editor")
-            .filter(pk=version_id, state=ArticleVersion.State.PENDING, reviewers_notified_at__isnull=True)
-            .first()
-        )
-        if version is None:
+        claimed = ArticleVersion.objects.filter(
+            pk=version_id, state=ArticleVersion.State.PENDING, reviewers_notified_at__isnull=True
+        ).update(reviewers_notified_at=timezone.now())
+        if not claimed:
             return 0
-        reviewers = list(active_members_with_email(Role.MEDICAL_REVIEWER))
-        # Sent inside the transaction: if the mail server fails, the marker stays empty and a retry
-        # (or the sweeper) sends again.
-        sent = emails.send_version_waiting(reviewers=reviewers, version=version)
-        version.reviewers_notified_at = timezone.now()
-        version.save(update_fields=["reviewers_notified_at"])
-    return sent
+        reviewers = active_members_with_email(Role.MEDICAL_REVIEWER).values_list("email", flat=True)
+        return len(outbox.enqueue_email(emails.VERSION_WAITING, version_id, list(reviewers)))
 
 
 def sweep_reviewer_notices(*, older_than: timedelta = NOTICE_SWEEP_AFTER) -> int:
-    """Send the notices a lost task dropped: waiting versions nobody was told about."""
+    """Waiting versions nobody was told about (saved before the notice was written with the version,
+    their task lost): queue their notices now. The outbox's own sweeper resends lost messages."""
     stale = ArticleVersion.objects.filter(
         state=ArticleVersion.State.PENDING,
         reviewers_notified_at__isnull=True,
@@ -44,22 +44,22 @@ def sweep_reviewer_notices(*, older_than: timedelta = NOTICE_SWEEP_AFTER) -> int
 
 
 def send_review_due_digest(*, today: date | None = None) -> int:
-    """Email every editor the published articles whose review is due (or overdue), once a week.
+    """Queue, once a week, one email per editor listing the published articles whose review is due (or overdue).
 
-    Returns the number of messages sent; 0 when this week's digest already went out or nothing is due.
+    Returns the rows queued; 0 when this week's digest was queued already or nothing is due. The
+    week's ReviewDigest row and the emails' rows commit together.
     """
     today = today or timezone.localdate()
     week_start = today - timedelta(days=today.weekday())
-    articles = list(Article.objects.review_due_by(today + REVIEW_DUE_WINDOW))
+    articles = emails.articles_due_for_review(today)
     if not articles:
         return 0
-    editors = list(active_members_with_email(Role.EDITOR))
     with transaction.atomic():
         _, created = ReviewDigest.objects.select_for_update().get_or_create(
             week_start=week_start, defaults={"article_count": len(articles)}
         )
         if not created:
             return 0
-        # Sent inside the transaction: if the mail server fails, the row is rolled back and the
-        # task's retry sends the digest again.
-        return emails.send_review_due(editors=editors, articles=articles, today=today)
+        editors = active_members_with_email(Role.EDITOR).values_list("email", flat=True)
+        # Keyed by the day it was planned: the builder lists what is due as of that day, at send time.
+        return len(outbox.enqueue_email(emails.REVIEW_DUE, today.isoformat(), list(editors)))

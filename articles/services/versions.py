@@ -5,8 +5,8 @@ from django.db import transaction
 from accounts.models import User
 from articles.models import REFERENCE_FIELDS, REVIEWED_FIELDS, Article, ArticleVersion
 from articles.selectors import reviewed_content
+from articles.services.reminders import tell_reviewers_about_version
 from articles.services.rules import require_editor
-from portal import outbox
 
 
 def _clean_references(references: list[dict]) -> list[dict]:
@@ -56,6 +56,6 @@ def propose_version(*, editor: User, article: Article, content: dict) -> Article
         pending.save(update_fields=["content", "editor", "updated_at"])
         return pending
     version = ArticleVersion.objects.create(article=article, editor=editor, content=content)
-    # A lost publish loses nothing: the sweeper sends the notice.
-    outbox.on_commit("articles.tasks.tell_reviewers_about_version", version.pk)
+    # The reviewers' emails are outbox rows committed with the version: a lost publish loses nothing.
+    tell_reviewers_about_version(version_id=version.pk)
     return version

@@ -9,8 +9,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from articles import selectors, services
+from articles import emails, selectors, services
 from articles.models import Article, ArticleVersion, ReviewerProfile
+from portal import outbox
+from portal.models import OutboundEmail
 from tests.articles.factories import editor, make_article, reviewer
 from tests.support.queries import assert_fixed_queries
 
@@ -357,15 +359,56 @@ def test_medical_reviewers_are_emailed_once_when_a_change_waits(mailoutbox, djan
     assert len([message for message in mailoutbox if message.to == [doctor.email]]) == 1
 
 
-def test_the_sweeper_sends_a_notice_a_lost_task_dropped(mailoutbox):
+def test_a_notice_whose_publish_was_lost_waits_in_the_outbox_for_its_sweeper(mailoutbox):
     article = make_article()
     doctor = reviewer(email="doctor@example.org")
-    services.propose_version(  # on_commit never runs here: as if the task was lost
+    version = services.propose_version(  # on_commit never runs here: as if the publish was lost
         editor=article.author, article=article, content={**selectors.reviewed_content(article), "summary": "New."}
     )
-    assert services.sweep_reviewer_notices(older_than=datetime.timedelta(0)) == 2  # the doctor and the first reviewer
-    assert [message.to for message in mailoutbox if message.to == [doctor.email]] == [[doctor.email]]
+    # The rows were written with the version: articles' own sweeper has nothing left to do.
     assert ArticleVersion.objects.get().reviewers_notified_at is not None
+    assert services.sweep_reviewer_notices(older_than=datetime.timedelta(0)) == 0
+    rows = OutboundEmail.objects.filter(kind=emails.VERSION_WAITING, object_key=str(version.pk))
+    assert rows.count() == 2 and not mailoutbox  # the doctor and the first reviewer
+    assert outbox.sweep_outbound_emails(older_than=datetime.timedelta(0)) == 2
+    assert [message.to for message in mailoutbox if message.to == [doctor.email]] == [[doctor.email]]
+    assert version_url(version) in mailoutbox[0].body
+
+
+def test_the_sweeper_queues_the_notice_of_a_version_nobody_was_told_about(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    article = make_article()
+    doctor = reviewer(email="doctor@example.org")
+    version = services.propose_version(
+        editor=article.author, article=article, content={**selectors.reviewed_content(article), "summary": "New."}
+    )
+    # As a version saved before its notice went into the outbox with it, whose task was lost.
+    OutboundEmail.objects.all().delete()
+    ArticleVersion.objects.filter(pk=version.pk).update(reviewers_notified_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.sweep_reviewer_notices(older_than=datetime.timedelta(0)) == 2
+    assert [message.to for message in mailoutbox if message.to == [doctor.email]] == [[doctor.email]]
+    assert services.sweep_reviewer_notices(older_than=datetime.timedelta(0)) == 0
+
+
+def test_a_notice_is_built_when_sent_so_a_decided_version_or_a_former_reviewer_gets_none(mailoutbox):
+    article, other = make_article(title="Sent back meanwhile"), make_article(title="Still waiting")
+    doctor, former = reviewer(email="doctor@example.org"), reviewer(email="former@example.org")
+    content = {**selectors.reviewed_content(article), "summary": "New."}
+    decided = services.propose_version(editor=article.author, article=article, content=content)
+    services.send_back_version(reviewer=doctor, version=decided, note="Needs a source.")
+    waiting = services.propose_version(
+        editor=other.author, article=other, content={**selectors.reviewed_content(other), "summary": "New."}
+    )
+    former.groups.clear()
+    outbox.sweep_outbound_emails(older_than=datetime.timedelta(0))
+    assert sorted(message.to[0] for message in mailoutbox if message.to[0] in (doctor.email, former.email)) == [
+        doctor.email
+    ]
+    assert article.title not in "".join(message.subject for message in mailoutbox)
+    skipped = OutboundEmail.objects.filter(kind=emails.VERSION_WAITING, status="skipped")
+    assert {row.object_key for row in skipped} == {str(decided.pk), str(waiting.pk)}
 
 
 def test_the_record_review_form_points_to_a_waiting_change(client):

@@ -1,10 +1,13 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
-from articles import services, tasks
+from articles import emails, services, tasks
 from articles.models import Article, ReviewDigest
+from portal import outbox
 from portal.celery import app as celery_app
+from portal.models import OutboundEmail
 from tests.articles.factories import editor, make_article, reviewer
 from tests.factories import UserFactory
 
@@ -16,7 +19,7 @@ def due(article, day):
 
 
 @pytest.mark.django_db
-def test_editors_get_the_review_due_list_by_email_once_a_week(mail_server):
+def test_editors_get_the_review_due_list_by_email_once_a_week(mail_server, django_capture_on_commit_callbacks):
     writer = editor(email="quill@example.org")
     editor(email="second.editor@example.org")
     reviewer(email="doctor@example.org")
@@ -30,7 +33,8 @@ def test_editors_get_the_review_due_list_by_email_once_a_week(mail_server):
     due(later, TODAY + timedelta(days=200))
     due(draft, TODAY - timedelta(days=40))
 
-    assert services.send_review_due_digest(today=TODAY) == 2  # one message per editor
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox rows, published
+        assert services.send_review_due_digest(today=TODAY) == 2  # one message per editor
     messages = mail_server.wait_for(2)
     (message,) = mail_server.to("quill@example.org")
     assert message.subject == "[PANDAS Parent Network] 2 article reviews due"
@@ -49,15 +53,37 @@ def test_editors_get_the_review_due_list_by_email_once_a_week(mail_server):
 
 
 @pytest.mark.django_db
-def test_a_refused_send_leaves_no_mark_so_the_retry_sends(mail_server):
+def test_a_refused_send_is_retried_from_the_outbox_and_the_week_is_not_planned_twice(
+    mail_server, django_capture_on_commit_callbacks
+):
     writer = editor(email="quill@example.org")
     due(make_article(by=writer), TODAY)
     mail_server.refuse("quill@example.org", code=451, times=1)
-    with pytest.raises(OSError):
-        services.send_review_due_digest(today=TODAY)
-    assert not ReviewDigest.objects.exists()
-    assert services.send_review_due_digest(today=TODAY) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_review_due_digest(today=TODAY) == 1
+    assert not mail_server.messages and ReviewDigest.objects.exists()
+    row = OutboundEmail.objects.get(kind=emails.REVIEW_DUE)
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, "451")
+    assert services.send_review_due_digest(today=TODAY) == 0
+    # Its backoff over, the outbox's sweeper sends it, once.
+    OutboundEmail.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=5))
+    assert outbox.sweep_outbound_emails() == 1
     assert mail_server.wait_for(1)[0].recipients == ["quill@example.org"]
+    assert outbox.sweep_outbound_emails(older_than=timedelta(0)) == 0
+
+
+@pytest.mark.django_db
+def test_the_digest_lists_what_is_due_when_it_is_sent(mail_server):
+    writer = editor(email="quill@example.org")
+    reviewed_meanwhile, still_due = make_article(title="Reviewed meanwhile", by=writer), make_article(by=writer)
+    due(reviewed_meanwhile, TODAY)
+    due(still_due, TODAY)
+    assert services.send_review_due_digest(today=TODAY) == 1  # on_commit never runs: the row waits
+    due(reviewed_meanwhile, TODAY + timedelta(days=365))
+    assert outbox.sweep_outbound_emails(older_than=timedelta(0)) == 1
+    (message,) = mail_server.wait_for(1)
+    assert message.subject == "[PANDAS Parent Network] 1 article review due"
+    assert still_due.title in message.body("plain") and "Reviewed meanwhile" not in message.body("plain")
 
 
 @pytest.mark.django_db

@@ -20,8 +20,14 @@ from django.utils import timezone
 
 from accounts import tasks as accounts_tasks
 from accounts.models import DataExport
+from accounts.roles import Role
+from accounts.selectors import active_members_with_email
 from alerts import services as alert_services
 from alerts.models import SchoolContact
+from articles import selectors as article_selectors
+from articles import services as article_services
+from articles import tasks as articles_tasks
+from articles.models import Article
 from community import services as community_services
 from community import tasks as community_tasks
 from community.models import MemberSettings, Post, Story
@@ -34,6 +40,7 @@ from portal.celery import app as celery_app
 from portal.models import OutboundEmail
 from tests.alerts.factories import SchoolContactFactory, SchoolFactory, SubscriptionFactory, last_week
 from tests.alerts.worker_process import WorkerProcess, wait_until
+from tests.articles import factories as article_factories
 from tests.community import factories as community_factories
 from tests.community.factories import thread
 from tests.factories import ModeratorFactory, UserFactory
@@ -142,6 +149,27 @@ def caregiver_invite() -> Setup:
     )
 
 
+def version_waiting() -> Setup:
+    article = article_factories.make_article()  # its review makes a first medical reviewer
+    for _ in range(2):
+        article_factories.reviewer()
+    content = {**article_selectors.reviewed_content(article), "summary": "A changed summary."}
+    return (
+        lambda: article_services.propose_version(editor=article.author, article=article, content=content),
+        list(active_members_with_email(Role.MEDICAL_REVIEWER).values_list("email", flat=True)),
+    )
+
+
+def review_due() -> Setup:
+    writer = article_factories.editor()
+    article_factories.editor()
+    article = article_factories.make_article(by=writer)
+    Article.objects.filter(pk=article.pk).update(review_due=timezone.localdate())
+    return articles_tasks.send_review_due_digest, list(
+        active_members_with_email(Role.EDITOR).values_list("email", flat=True)
+    )
+
+
 def confirmation() -> Setup:
     school = SchoolFactory()
     return (
@@ -179,6 +207,8 @@ KINDS = {
     "community.story_reminder": story_reminder,
     "journal.reminder": journal_reminder,
     "journal.caregiver_invite": caregiver_invite,
+    "articles.version_waiting": version_waiting,
+    "articles.review_due": review_due,
 }
 
 
