@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> None:
     sizes = dataset.QUICK if options.quick else dataset.FULL
     dataset.build(sizes, say=say)
 
-    seconds, warmup = (3, 1) if options.quick else (10, 2)
+    seconds, warmup = (2, 1) if options.quick else (10, 2)
     say("Web pages")
     web_text, web = measure_web(seconds=seconds, warmup=warmup, port=options.port, env=env, say=say, only=options.only)
     say("Moderator queue")

@@ -20,7 +20,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 FULL_MEMBERS, QUICK_MEMBERS = 50, 20
-FULL_SECONDS, QUICK_SECONDS = 60, 15
+FULL_SECONDS, QUICK_SECONDS = 60, 10
 THINK_MEAN_S = 1.0
 READ_SHARE, REACTION_SHARE = 0.80, 0.10  # the rest are replies
 THREADS_IN_PLAY = 200
