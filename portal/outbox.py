@@ -230,7 +230,7 @@ def _send_one(message, connection) -> tuple[str, str, bool]:
     except smtplib.SMTPServerDisconnected:
         return PENDING, "disconnected", False
     except smtplib.SMTPException as error:
-        code = _smtp_code(error)
+        code = smtp_code(error)
         if code is not None and 500 <= code < 600:
             return Status.FAILED, str(code), True
         return PENDING, str(code or type(error).__name__)[:40], True
@@ -239,7 +239,8 @@ def _send_one(message, connection) -> tuple[str, str, bool]:
     return Status.SENT, "", True
 
 
-def _smtp_code(error: Exception) -> int | None:
+def smtp_code(error: Exception) -> int | None:
+    """The SMTP reply code of a refusal (the first recipient's when several were refused), or None."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
         return codes[0] if codes else None

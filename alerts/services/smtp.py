@@ -1,24 +1,13 @@
 """Sending one message and reading an SMTP refusal: permanent (5xx), or worth another try."""
 
-import logging
 import smtplib
 
 from alerts.models import SendStatus
-
-logger = logging.getLogger(__name__)
+from portal.outbox import smtp_code
 
 
 class TemporaryDeliveryFailure(Exception):
     """Some messages of a batch met a 4xx or a dropped connection: the task retries with backoff."""
-
-
-def error_code(error: Exception) -> int | None:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-        return codes[0] if codes else None
-    if isinstance(error, smtplib.SMTPResponseException):
-        return error.smtp_code
-    return None
 
 
 def send_one(message) -> tuple[SendStatus, str, bool]:
@@ -69,7 +58,7 @@ def attempt(send) -> tuple[SendStatus, str, bool]:
     except smtplib.SMTPServerDisconnected:
         return SendStatus.PENDING, "disconnected", False
     except smtplib.SMTPException as error:
-        code = error_code(error)
+        code = smtp_code(error)
         # 5xx is permanent: suppress, never retry. Anything else is worth another try.
         if code is not None and 500 <= code < 600:
             return SendStatus.SUPPRESSED, str(code), True
@@ -77,14 +66,3 @@ def attempt(send) -> tuple[SendStatus, str, bool]:
     except OSError as error:
         return SendStatus.PENDING, type(error).__name__, False
     return SendStatus.SENT, "", True
-
-
-def send_single(message) -> SendStatus:
-    """Send a one-off message. A temporary failure raises for the task to retry — without the
-    SMTP error itself, whose text names the recipient and would end up in the worker's log."""
-    status, code, _ = send_one(message)
-    if status == SendStatus.PENDING:
-        raise TemporaryDeliveryFailure(f"temporary SMTP failure {code}")
-    if status == SendStatus.SUPPRESSED:
-        logger.info("one-off message refused permanently (%s)", code)
-    return status
